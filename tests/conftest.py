@@ -1,0 +1,145 @@
+"""Named personas and shop fixtures. alice and bob are customers; sam is a support agent, sue a
+supervisor, and staff is a shop admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from orders import services
+from orders.actors import Actor
+from orders.models import Customer, Order, OrderStatus, ProductVariant
+from tests.factories import (
+    AddressFactory,
+    CardFactory,
+    CategoryFactory,
+    CustomerFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+)
+
+
+def _customer(first: str, last: str, email: str) -> Customer:
+    customer = CustomerFactory(first_name=first, last_name=last, email=email)
+    AddressFactory(customer=customer, full_name=f"{first} {last}")
+    CardFactory(customer=customer)
+    return customer
+
+
+@pytest.fixture
+def alice(db: None) -> Customer:
+    return _customer("Alice", "Martin", "alice@example.com")
+
+
+@pytest.fixture
+def bob(db: None) -> Customer:
+    return _customer("Bob", "Nguyen", "bob@example.com")
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    return UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sam(db: None) -> User:
+    return UserFactory(username="sam", is_staff=True)
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system("tests")
+
+
+@pytest.fixture
+def tee(db: None) -> dict[str, ProductVariant]:
+    """A T-shirt in three options, keyed "navy-m", "navy-l", "red-m"."""
+    product = ProductFactory(
+        slug="harbor-tee", name="Harbor Tee", category=CategoryFactory(slug="tops", name="Tops")
+    )
+    return {
+        "navy-m": VariantFactory(
+            product=product, sku="TEE-NAVY-M", options={"colour": "Navy", "size": "M"}
+        ),
+        "navy-l": VariantFactory(
+            product=product, sku="TEE-NAVY-L", options={"colour": "Navy", "size": "L"}, stock=1
+        ),
+        "red-m": VariantFactory(
+            product=product,
+            sku="TEE-RED-M",
+            options={"colour": "Red", "size": "M"},
+            price=Decimal("24.00"),
+            stock=0,
+        ),
+    }
+
+
+@pytest.fixture
+def mug(db: None) -> ProductVariant:
+    return VariantFactory(
+        product=ProductFactory(slug="camp-mug", name="Camp Mug"),
+        sku="MUG-1",
+        price=Decimal("12.50"),
+    )
+
+
+OrderMaker = Callable[..., Order]
+
+
+@pytest.fixture
+def order_in_status(
+    tee: dict[str, ProductVariant], system: Actor
+) -> OrderMaker:
+    """Place an order of two navy-M tees for `customer` and walk it through the real services to
+    `status`. `delivered_days_ago` backdates delivery, for return-window tests."""
+
+    def make(
+        customer: Customer,
+        status: str = OrderStatus.PENDING,
+        delivered_days_ago: int = 1,
+    ) -> Order:
+        order = services.order_create(
+            customer=customer,
+            lines=[services.OrderLine(variant_id=tee["navy-m"].pk, quantity=2)],
+            payment_method=customer.payment_methods.first(),
+            actor=Actor.customer(customer),
+        )
+        steps = {
+            OrderStatus.PROCESSING: lambda: services.order_capture_payment(
+                order_number=order.number, actor=system
+            ),
+            OrderStatus.SHIPPED: lambda: services.order_mark_shipped(
+                order_number=order.number,
+                carrier="UPS",
+                tracking_number=f"1ZTEST{order.pk:010d}",
+                actor=system,
+            ),
+            OrderStatus.DELIVERED: lambda: services.order_mark_delivered(
+                order_number=order.number, actor=system
+            ),
+        }
+        path = {
+            OrderStatus.PENDING: [],
+            OrderStatus.PROCESSING: [OrderStatus.PROCESSING],
+            OrderStatus.SHIPPED: [OrderStatus.PROCESSING, OrderStatus.SHIPPED],
+            OrderStatus.DELIVERED: [
+                OrderStatus.PROCESSING,
+                OrderStatus.SHIPPED,
+                OrderStatus.DELIVERED,
+            ],
+        }[OrderStatus(status)]
+        for step in path:
+            steps[step]()
+        order.refresh_from_db()
+        if order.delivered_at is not None:
+            order.delivered_at = timezone.now() - dt.timedelta(days=delivered_days_ago)
+            order.save(update_fields=["delivered_at"])
+        return order
+
+    return make
