@@ -406,7 +406,12 @@ def _check_orders(check: _Checker, doc: dict[str, Any], plan: _Plan) -> None:
     db_emails = set(Customer.objects.values_list("email", flat=True))
     db_tracking = set(Shipment.objects.values_list("tracking_number", flat=True))
     db_references = set(Payment.objects.values_list("reference", flat=True))
-    for i, raw in enumerate(check.items(doc, "orders", "$")):
+    rows = check.items(doc, "orders", "$")
+    numbers = [r.get("number") for r in rows if isinstance(r, dict)]
+    # Orders already in the shop are skipped on import, so their shipments and payments are
+    # expected to be there already.
+    present = set(Order.objects.filter(number__in=numbers).values_list("number", flat=True))
+    for i, raw in enumerate(rows):
         path = f"$.orders[{i}]"
         if (row := check.obj(raw, path)) is None:
             continue
@@ -433,7 +438,11 @@ def _check_orders(check: _Checker, doc: dict[str, Any], plan: _Plan) -> None:
         }
         if status in DELIVERED_STATES and order["delivered_at"] is None:
             check.fail(f"{path}.delivered_at", f"is required for a {status} order")
-        address = check.obj(row.get("shipping_address"), f"{path}.shipping_address")
+        # Optional: without it the order gets the customer's default address.
+        raw_address = row.get("shipping_address")
+        address = None
+        if raw_address is not None:
+            address = check.obj(raw_address, f"{path}.shipping_address")
         if address is not None:
             snapshot = _check_address(check, address, f"{path}.shipping_address")
             snapshot.pop("is_default")
@@ -465,8 +474,13 @@ def _check_orders(check: _Checker, doc: dict[str, Any], plan: _Plan) -> None:
             )
         order["items"] = items
         _check_totals(check, row, path, order)
-        order["shipments"] = _check_shipments(check, row, path, plan, db_tracking)
-        order["payments"] = _check_payments(check, row, path, plan, db_references)
+        skip = number in present
+        order["shipments"] = _check_shipments(
+            check, row, path, plan, set() if skip else db_tracking
+        )
+        order["payments"] = _check_payments(
+            check, row, path, plan, set() if skip else db_references
+        )
         plan.orders[number] = order
 
 

@@ -1,0 +1,167 @@
+"""The staff console: pages render, and actions go through the services, showing policy errors
+as messages rather than failing."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from orders import services
+from orders.actors import Actor
+from orders.models import AuditEvent, Customer, Order, OrderStatus, ReturnRequest, ReturnStatus
+from tests.conftest import OrderMaker
+
+
+@pytest.fixture
+def console(client: Client, staff: User) -> Client:
+    client.force_login(staff)
+    return client
+
+
+def _messages(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _action(console: Client, model: str, action: str, pks: list[int], **data: str):  # type: ignore[no-untyped-def]
+    return console.post(
+        reverse(f"admin:orders_{model}_changelist"),
+        {"action": action, "_selected_action": [str(pk) for pk in pks], **data},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "category", "product", "productvariant", "customer", "order", "shipment",
+        "payment", "returnrequest", "auditevent", "helparticle",
+    ],
+)
+def test_each_changelist_renders(
+    console: Client, alice: Customer, order_in_status: OrderMaker, model: str
+) -> None:
+    order_in_status(alice, OrderStatus.SHIPPED)
+
+    response = console.get(reverse(f"admin:orders_{model}_changelist"))
+
+    assert response.status_code == 200
+
+
+def test_the_order_page_shows_items_shipments_payments_and_audit_trail(
+    console: Client, alice: Customer, order_in_status: OrderMaker
+) -> None:
+    order = order_in_status(alice, OrderStatus.SHIPPED)
+
+    response = console.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    for text in ("TEE-NAVY-M", f"1ZTEST{order.pk:010d}", "Audit trail", "order.status", "45.99"):
+        assert text in body
+
+
+def test_the_order_list_takes_a_fixed_number_of_queries(
+    console: Client, alice: Customer, bob: Customer, order_in_status: OrderMaker,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    for _ in range(2):
+        order_in_status(alice)
+        order_in_status(bob)
+
+    with django_assert_max_num_queries(12):
+        console.get(reverse("admin:orders_order_changelist"))
+
+
+def test_mark_shipped_asks_for_a_tracking_number_then_ships(
+    console: Client, alice: Customer, order_in_status: OrderMaker
+) -> None:
+    order = order_in_status(alice, OrderStatus.PROCESSING)
+
+    form = _action(console, "order", "mark_shipped", [order.pk])
+    assert form.status_code == 200
+    assert b"tracking_number" in form.content
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PROCESSING
+
+    done = _action(
+        console, "order", "mark_shipped", [order.pk],
+        apply="1", carrier="FedEx", tracking_number="771234567890", estimated_delivery="2030-01-05",
+    )
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED
+    shipment = order.shipments.get()
+    assert (shipment.carrier, shipment.tracking_number) == ("FedEx", "771234567890")
+    assert "Orders marked shipped: 1." in _messages(done)
+    event = AuditEvent.objects.get(order=order, to_value="shipped")
+    assert (event.actor_kind, event.actor_label) == ("staff", "staff")
+
+
+def test_a_forbidden_transition_shows_the_policy_error(
+    console: Client, alice: Customer, order_in_status: OrderMaker
+) -> None:
+    shipped = order_in_status(alice, OrderStatus.SHIPPED)
+    pending = order_in_status(alice, OrderStatus.PENDING)
+
+    response = _action(
+        console, "order", "cancel_orders", [shipped.pk, pending.pk], apply="1", reason="Out of stock"
+    )
+
+    assert response.status_code == 200
+    messages = _messages(response)
+    assert f"{shipped.number}: Order {shipped.number} has already shipped, so it can't be cancelled. Once it arrives you can return it instead." in messages
+    assert "Orders cancelled: 1." in messages
+    assert Order.objects.get(pk=shipped.pk).status == OrderStatus.SHIPPED
+    assert Order.objects.get(pk=pending.pk).status == OrderStatus.CANCELLED
+
+
+def test_marking_a_pending_order_shipped_is_refused(
+    console: Client, alice: Customer, order_in_status: OrderMaker
+) -> None:
+    order = order_in_status(alice, OrderStatus.PENDING)
+
+    response = _action(
+        console, "order", "mark_shipped", [order.pk], apply="1", carrier="UPS", tracking_number="1Z1"
+    )
+
+    assert response.status_code == 200
+    assert any("pending payment and can't become shipped" in m for m in _messages(response))
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING
+    assert not order.shipments.exists()
+
+
+def test_returns_are_approved_completed_or_rejected_from_the_console(
+    console: Client, alice: Customer, order_in_status: OrderMaker
+) -> None:
+    first, second = (order_in_status(alice, OrderStatus.DELIVERED) for _ in range(2))
+    rmas = [
+        services.return_request_create(
+            order_number=o.number,
+            lines=[services.ReturnLine(order_item_id=o.items.get().pk, quantity=1)],
+            reason="too_small",
+            actor=Actor.customer(alice),
+        )
+        for o in (first, second)
+    ]
+
+    _action(console, "returnrequest", "approve", [rmas[0].pk])
+    early = _action(console, "returnrequest", "complete", [rmas[1].pk])
+    _action(console, "returnrequest", "complete", [rmas[0].pk])
+    _action(console, "returnrequest", "reject", [rmas[1].pk], apply="1", reason="Item was worn")
+
+    assert any("approve it first" in m for m in _messages(early))
+    assert ReturnRequest.objects.get(pk=rmas[0].pk).status == ReturnStatus.REFUNDED
+    assert Order.objects.get(pk=first.pk).status == OrderStatus.RETURNED
+    assert ReturnRequest.objects.get(pk=rmas[1].pk).status == ReturnStatus.REJECTED
+    assert Order.objects.get(pk=second.pk).status == OrderStatus.DELIVERED
+
+
+def test_agents_without_permission_cannot_use_the_console(client: Client, sam: User) -> None:
+    client.force_login(sam)
+
+    response = client.get(reverse("admin:orders_order_changelist"))
+
+    assert response.status_code == 403
