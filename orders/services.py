@@ -442,6 +442,37 @@ def order_cancel(*, order_number: str, reason: str, actor: Actor) -> Order:
     return order
 
 
+UNPAID_ORDER_HOURS = 48  # help center: "Failed or declined payments"
+
+
+def order_expire_unpaid(*, now: dt.datetime | None = None) -> list[str]:
+    """Cancel orders whose payment failed and was not completed within UNPAID_ORDER_HOURS, as
+    the help center promises. Returns the numbers cancelled; running it again cancels nothing."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=UNPAID_ORDER_HOURS)
+    numbers = list(
+        Order.objects.filter(
+            status=OrderStatus.PENDING,
+            placed_at__lt=cutoff,
+            payments__kind=PaymentKind.CHARGE,
+            payments__status=PaymentStatus.FAILED,
+        )
+        .distinct()
+        .values_list("number", flat=True)
+    )
+    cancelled = []
+    for number in numbers:
+        try:
+            order_cancel(
+                order_number=number,
+                reason=f"Payment not completed within {UNPAID_ORDER_HOURS} hours",
+                actor=Actor.system("unpaid order expiry"),
+            )
+        except OrderPolicyError:
+            continue  # paid or cancelled meanwhile by someone else
+        cancelled.append(number)
+    return cancelled
+
+
 def _require_modifiable(order: Order) -> None:
     if not order.is_modifiable:
         raise OrderNotModifiable(

@@ -186,6 +186,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "false")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A queue name of our own, so two installations (or a test run) sharing one Redis never take each
+# other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "servicedesk")
+CELERY_BEAT_SCHEDULE = {
+    "expire-unpaid-orders": {"task": "orders.order_expire_unpaid_task", "schedule": 15 * 60},
+}
 
 # --- The shop -----------------------------------------------------------------------------------
 SHOP_NAME = envstr("SHOP_NAME", "Harbor Lane")

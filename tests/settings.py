@@ -5,3 +5,11 @@ from servicedesk.settings import *  # noqa: F403
 # Hashing with the production hasher would dominate the run time of tests that log in.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not memory, so the end-to-end tests' daphne and Celery processes see the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# Set by tests/e2e for the processes they start: point them at the test database.
+if _e2e_db := os.environ.get("SERVICEDESK_E2E_DATABASE"):  # noqa: F405
+    DATABASES["default"]["NAME"] = _e2e_db  # noqa: F405

@@ -119,3 +119,32 @@ def test_two_concurrent_cancels_change_the_order_once(
     assert AuditEvent.objects.filter(order=order, to_value="cancelled").count() == 1
     assert Payment.objects.filter(order=order, kind="refund").count() == 1
     assert ProductVariant.objects.get(pk=tee["navy-m"].pk).stock == 10
+
+
+def test_unpaid_orders_expire_after_48_hours(
+    alice: Customer, order_in_status: OrderMaker, tee: dict[str, ProductVariant]
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    stale, fresh, unfailed = (order_in_status(alice) for _ in range(3))
+    Order = type(stale)
+    Order.objects.filter(pk__in=[stale.pk, unfailed.pk]).update(
+        placed_at=timezone.now() - dt.timedelta(hours=49)
+    )
+    for order in (stale, fresh):
+        Payment.objects.create(
+            order=order, kind="charge", status="failed", amount=order.grand_total,
+            reference=f"ch_fail_{order.pk}", failure_reason="Card declined: insufficient funds",
+        )
+
+    assert services.order_expire_unpaid() == [stale.number]
+    assert services.order_expire_unpaid() == []
+
+    stale.refresh_from_db()
+    assert (stale.status, stale.cancel_reason) == ("cancelled", "Payment not completed within 48 hours")
+    assert Order.objects.get(pk=fresh.pk).status == "pending"
+    assert Order.objects.get(pk=unfailed.pk).status == "pending"
+    event = AuditEvent.objects.get(order=stale, to_value="cancelled")
+    assert (event.actor_kind, event.actor_label) == ("system", "unpaid order expiry")

@@ -1,0 +1,91 @@
+"""The real stack for end-to-end tests: daphne and a Celery worker in their own processes, on the
+test database, with Redis from `make test`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def stack_env(transactional_db: None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "SERVICEDESK_E2E_DATABASE": str(connection.settings_dict["NAME"]),
+        "CELERY_QUEUE": f"e2e-{uuid.uuid4().hex[:8]}",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def daphne(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    log = (tmp_path / "daphne.log").open("wb")
+    process = subprocess.Popen(
+        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "servicedesk.asgi:application"],
+        cwd=ROOT, env=stack_env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/help/", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((tmp_path / "daphne.log").read_text()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        _stop(process)
+
+
+@pytest.fixture
+def celery_worker(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """A real worker process, consuming a queue of its own; yields the queue name."""
+    queue = stack_env["CELERY_QUEUE"]
+    log = (tmp_path / "celery.log").open("wb")
+    process = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "servicedesk", "worker", "--concurrency=1",
+         "--loglevel=INFO", f"--hostname=e2e-{queue}@%h", "-Q", queue],
+        cwd=ROOT, env=stack_env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while b"ready." not in (tmp_path / "celery.log").read_bytes():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp_path / "celery.log").read_text())
+            time.sleep(0.2)
+        yield queue
+    finally:
+        _stop(process)

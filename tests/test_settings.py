@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from servicedesk import settings as settings_module
+from servicedesk.celery import app
+
+
+def test_envbool_rejects_a_value_that_is_not_a_boolean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG must be true or false"):
+        settings_module.envbool("SOME_FLAG", "false")
+
+
+def test_envint_rejects_a_value_that_is_not_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_NUMBER", "ten")
+
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be an integer"):
+        settings_module.envint("SOME_NUMBER", "1")
+
+
+def test_an_empty_variable_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_NUMBER", "")
+
+    assert settings_module.envint("SOME_NUMBER", "7") == 7
+
+
+def test_celery_never_loses_a_task() -> None:
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+    assert conf.broker_url == settings.REDIS_URL
+
+
+def test_the_channel_layer_has_an_explicit_pool_size() -> None:
+    host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    assert host["max_connections"] == 50
+    assert settings.ASGI_APPLICATION == "servicedesk.asgi.application"
+
+
+def test_every_setting_read_from_the_environment_is_in_env_example() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR)
+    read = set(re.findall(r'env(?:str|bool|int|list)\("([A-Z_]+)"', (root / "servicedesk/settings.py").read_text()))
+    read |= {"SECRET_KEY", "HOST", "PORT", "CELERY_CONCURRENCY"}
+    listed = set(re.findall(r"^([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
+    assert read <= listed, read - listed
