@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from orders.models import ActorKind, Customer
 
@@ -15,7 +15,7 @@ from orders.models import ActorKind, Customer
 class Actor:
     kind: ActorKind
     label: str
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     # For customer and bot actors: the only customer whose data they may touch.
     on_behalf_of: Customer | None = None
 
@@ -37,9 +37,9 @@ class Actor:
         return cls(kind=ActorKind.BOT, label="assistant", on_behalf_of=customer)
 
     @classmethod
-    def staff(cls, user: AbstractBaseUser) -> Actor:
+    def staff(cls, user: User) -> Actor:
         return cls(kind=ActorKind.STAFF, label=user.get_username(), user=user)
 
     @classmethod
-    def agent(cls, user: AbstractBaseUser) -> Actor:
+    def agent(cls, user: User) -> Actor:
         return cls(kind=ActorKind.AGENT, label=user.get_username(), user=user)

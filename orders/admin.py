@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -86,7 +87,7 @@ def _action_form(
             "queryset": queryset,
             "action": action,
             "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         },
     )
 
@@ -170,40 +171,72 @@ class CustomerAdmin(admin.ModelAdmin[Customer]):
 
 class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    fields = ["product_name", "variant_label", "sku", "quantity", "unit_price"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "product_name",
+        "variant_label",
+        "sku",
+        "quantity",
+        "unit_price",
+    )
 
 
 class ShipmentInline(ReadOnlyInline):
     model = Shipment
-    fields = ["carrier", "tracking_number", "shipped_at", "estimated_delivery", "delivered_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "carrier",
+        "tracking_number",
+        "shipped_at",
+        "estimated_delivery",
+        "delivered_at",
+    )
     show_change_link = True
 
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["kind", "status", "amount", "currency", "method", "reference", "failure_reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "status",
+        "amount",
+        "currency",
+        "method",
+        "reference",
+        "failure_reason",
+    )
 
 
 class ReturnInline(ReadOnlyInline):
     model = ReturnRequest
-    fields = ["rma_number", "kind", "status", "reason", "refund_method", "refund_amount"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "rma_number",
+        "kind",
+        "status",
+        "reason",
+        "refund_method",
+        "refund_amount",
+    )
     show_change_link = True
 
 
 class AuditInline(ReadOnlyInline):
     model = AuditEvent
     fk_name = "order"
-    fields = ["created_at", "action", "from_value", "to_value", "actor_kind", "actor_label", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "action",
+        "from_value",
+        "to_value",
+        "actor_kind",
+        "actor_label",
+        "note",
+    )
     verbose_name_plural = "audit trail"
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=300, help_text="Shown to the customer and kept in the audit trail.")
+    reason = forms.CharField(
+        max_length=300, help_text="Shown to the customer and kept in the audit trail."
+    )
 
 
 class ShipForm(forms.Form):
@@ -323,8 +356,12 @@ class OrderAdmin(admin.ModelAdmin[Order]):
 
 class TrackingEventInline(ReadOnlyInline):
     model = TrackingEvent
-    fields = ["occurred_at", "status", "description", "location"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "occurred_at",
+        "status",
+        "description",
+        "location",
+    )
 
 
 @admin.register(Shipment)
@@ -359,8 +396,11 @@ class PaymentAdmin(admin.ModelAdmin[Payment]):
 
 class ReturnItemInline(ReadOnlyInline):
     model = ReturnItem
-    fields = ["order_item", "quantity", "exchange_variant"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "order_item",
+        "quantity",
+        "exchange_variant",
+    )
 
 
 class RejectForm(forms.Form):
@@ -369,7 +409,15 @@ class RejectForm(forms.Form):
 
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
-    list_display = ["rma_number", "order", "kind", "status", "reason", "refund_amount", "created_at"]
+    list_display = [
+        "rma_number",
+        "order",
+        "kind",
+        "status",
+        "reason",
+        "refund_amount",
+        "created_at",
+    ]
     list_filter = ["status", "kind", "reason"]
     search_fields = ["rma_number", "order__number", "order__customer__email"]
     readonly_fields = [

@@ -156,9 +156,7 @@ class PaymentMethodKind(models.TextChoices):
 
 
 class PaymentMethod(models.Model):
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="payment_methods"
-    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="payment_methods")
     kind = models.CharField(max_length=20, choices=PaymentMethodKind.choices)
     card_brand = models.CharField(max_length=30, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
@@ -262,7 +260,9 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=OrderStatus.values), name="order_status_known"
             ),
-            models.CheckConstraint(condition=Q(grand_total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(grand_total__gte=0), name="order_total_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -471,7 +471,9 @@ class ReturnRequest(models.Model):
 
 
 class ReturnItem(models.Model):
-    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="items")
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="items"
+    )
     order_item = models.ForeignKey(OrderItem, on_delete=models.PROTECT, related_name="return_items")
     quantity = models.PositiveIntegerField()
     exchange_variant = models.ForeignKey(

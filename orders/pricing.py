@@ -1,4 +1,5 @@
-"""Shipping and totals. The figures match the help center's shipping article; change both together."""
+"""Shipping and totals. The figures match the help center's shipping article: change both
+together."""
 
 from __future__ import annotations
 

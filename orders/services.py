@@ -564,9 +564,10 @@ def order_change_payment_method(
     ).first()
     if method is None or not method.is_active:
         raise PaymentMethodNotAllowed("That payment method isn't available on this account.")
-    if method.kind == PaymentMethodKind.GIFT_CARD and (
-        method.gift_card_balance or Decimal("0")
-    ) < order.grand_total:
+    if (
+        method.kind == PaymentMethodKind.GIFT_CARD
+        and (method.gift_card_balance or Decimal("0")) < order.grand_total
+    ):
         raise PaymentMethodNotAllowed(
             f"The gift card balance ({method.gift_card_balance} {order.currency}) doesn't cover "
             f"the order total ({order.grand_total} {order.currency})."
@@ -820,16 +821,12 @@ def return_request_complete(*, rma_number: str, actor: Actor) -> ReturnRequest:
             method = _gift_card_for(order.customer, rma)
         _refund(order=order, amount=rma.refund_amount, method=method)
     _return_transition(rma=rma, order=order, to_status=done, actor=actor)
-    order_transition(
-        order=order, to_status=OrderStatus.RETURNED, actor=actor, note=rma.rma_number
-    )
+    order_transition(order=order, to_status=OrderStatus.RETURNED, actor=actor, note=rma.rma_number)
     return rma
 
 
 def _gift_card_for(customer: Customer, rma: ReturnRequest) -> PaymentMethod:
-    card = customer.payment_methods.filter(
-        kind=PaymentMethodKind.GIFT_CARD, is_active=True
-    ).first()
+    card = customer.payment_methods.filter(kind=PaymentMethodKind.GIFT_CARD, is_active=True).first()
     if card is None:
         card = PaymentMethod.objects.create(
             customer=customer,

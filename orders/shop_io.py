@@ -127,7 +127,7 @@ class _Checker:
                 self.fail(where, "is required")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.fail(where, f"must be a decimal amount such as \"19.99\", got {_kind(value)}")
+            self.fail(where, f'must be a decimal amount such as "19.99", got {_kind(value)}')
             return None
         try:
             amount = Decimal(str(value))
@@ -164,7 +164,7 @@ class _Checker:
         if not minimum <= value <= maximum:
             self.fail(where, f"must be between {minimum} and {maximum}")
             return default
-        return value
+        return int(value)
 
     def flag(self, parent: dict[str, Any], key: str, path: str, default: bool) -> bool:
         value = parent.get(key, default)
@@ -616,7 +616,10 @@ def _write_customer(email: str, c: dict[str, Any], report: ImportReport) -> None
             user.set_unusable_password()
             user.save()
         customer = Customer.objects.create(
-            user=user, email=email, first_name=c["first_name"], last_name=c["last_name"],
+            user=user,
+            email=email,
+            first_name=c["first_name"],
+            last_name=c["last_name"],
             phone=c["phone"],
         )
     else:
@@ -656,19 +659,33 @@ def _write_order(
         method = next(
             (m for m in customer.payment_methods.all() if _key_of(m) == o["payment_method"]), None
         )
-    address = o.get("shipping_address") or (
-        customer.addresses.filter(is_default=True).first() or Address()
-    ).snapshot()
+    address = (
+        o.get("shipping_address")
+        or (customer.addresses.filter(is_default=True).first() or Address()).snapshot()
+    )
     order = Order.objects.create(
         number=number,
         customer=customer,
         payment_method=method,
         shipping_address=address,
-        **{k: o[k] for k in (
-            "status", "currency", "placed_at", "paid_at", "shipped_at", "delivered_at",
-            "cancelled_at", "cancel_reason", "subtotal", "shipping_total", "tax_total",
-            "discount_total", "grand_total",
-        )},
+        **{
+            k: o[k]
+            for k in (
+                "status",
+                "currency",
+                "placed_at",
+                "paid_at",
+                "shipped_at",
+                "delivered_at",
+                "cancelled_at",
+                "cancel_reason",
+                "subtotal",
+                "shipping_total",
+                "tax_total",
+                "discount_total",
+                "grand_total",
+            )
+        },
     )
     OrderItem.objects.bulk_create(
         OrderItem(
@@ -686,7 +703,9 @@ def _write_order(
         shipment = Shipment.objects.create(
             order=order, **{k: v for k, v in s.items() if k != "events"}
         )
-        TrackingEvent.objects.bulk_create(TrackingEvent(shipment=shipment, **e) for e in s["events"])
+        TrackingEvent.objects.bulk_create(
+            TrackingEvent(shipment=shipment, **e) for e in s["events"]
+        )
     Payment.objects.bulk_create(
         Payment(order=order, method=method, currency=order.currency, **p) for p in o["payments"]
     )

@@ -148,15 +148,13 @@ def help_center(request: HttpRequest) -> HttpResponse:
         (label, [a for a in articles if a.category == value])
         for value, label in HelpArticleCategory.choices
     ]
-    return render(
-        request, "orders/help_center.html", {"groups": [g for g in groups if g[1]]}
-    )
+    return render(request, "orders/help_center.html", {"groups": [g for g in groups if g[1]]})
 
 
 def help_article(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(HelpArticle, slug=slug, published=True)
     paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip()]
-    blocks = [
+    blocks: list[dict[str, object]] = [
         {"bullets": [line[2:] for line in p.splitlines()]}
         if all(line.startswith("- ") for line in p.splitlines())
         else {"text": p}

@@ -93,9 +93,7 @@ OrderMaker = Callable[..., Order]
 
 
 @pytest.fixture
-def order_in_status(
-    tee: dict[str, ProductVariant], system: Actor
-) -> OrderMaker:
+def order_in_status(tee: dict[str, ProductVariant], system: Actor) -> OrderMaker:
     """Place an order of two navy-M tees for `customer` and walk it through the real services to
     `status`. `delivered_days_ago` backdates delivery, for return-window tests."""
 

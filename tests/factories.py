@@ -25,16 +25,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}@example.com")
     email = factory.LazyAttribute(lambda u: u.username)
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def save_password(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
-        if create:
-            obj.save()
+    password = factory.django.Password(PASSWORD)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

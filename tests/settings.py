@@ -1,5 +1,7 @@
 """Test overrides on top of the one settings file."""
 
+import os
+
 from servicedesk.settings import *  # noqa: F403
 
 # Hashing with the production hasher would dominate the run time of tests that log in.
@@ -11,5 +13,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405
 
 # Set by tests/e2e for the processes they start: point them at the test database.
-if _e2e_db := os.environ.get("SERVICEDESK_E2E_DATABASE"):  # noqa: F405
+if _e2e_db := os.environ.get("SERVICEDESK_E2E_DATABASE"):
     DATABASES["default"]["NAME"] = _e2e_db  # noqa: F405

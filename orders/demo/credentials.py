@@ -7,7 +7,11 @@ CUSTOMER_PASSWORD = "harbor-demo-2024"
 STAFF_PASSWORD = "harbor-staff-2024"
 ADMIN_USERNAME = "admin"
 # (username, first name, last name, is supervisor)
-AGENTS = [("sam", "Sam", "Rivera", False), ("sue", "Sue", "Okafor", True), ("kim", "Kim", "Lee", False)]
+AGENTS = [
+    ("sam", "Sam", "Rivera", False),
+    ("sue", "Sue", "Okafor", True),
+    ("kim", "Kim", "Lee", False),
+]
 
 
 def banner() -> str:

@@ -77,19 +77,128 @@ STATUS_MIX = {
     OrderStatus.RETURNED: 30,
 }
 
-FIRST_NAMES = (
-    "Olivia Liam Emma Noah Ava Mateo Sophia Elijah Isabella Lucas Mia Amara Charlotte Ethan "
-    "Harper Wei Evelyn Arjun Abigail Diego Emily Kenji Ella Omar Chloe Samuel Grace Luca "
-    "Zoe Hiro Nora Daniel Leila Gabriel Hannah Ivan Priya Jonah Maya Felix Aisha Theo Ruby "
-    "Marco Sofia Jamal Lily Andre Fatima Owen Ingrid Tariq Camila Rafael Yuki Kofi Elena Hugo"
-).split()
-LAST_NAMES = (
-    "Smith Johnson Garcia Brown Patel Kim Williams Lopez Nguyen Davis Rodriguez Chen Wilson "
-    "Anderson Taylor Thomas Moore Jackson Martin Lee Thompson White Harris Clark Lewis Walker "
-    "Hall Allen Young King Wright Scott Green Baker Adams Nelson Hill Campbell Mitchell Roberts "
-    "Carter Phillips Evans Turner Torres Parker Collins Edwards Stewart Flores Morris Murphy "
-    "Cook Rogers Morgan Peterson Cooper Reed Bailey Bell"
-).split()
+FIRST_NAMES = [
+    "Olivia",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Ava",
+    "Mateo",
+    "Sophia",
+    "Elijah",
+    "Isabella",
+    "Lucas",
+    "Mia",
+    "Amara",
+    "Charlotte",
+    "Ethan",
+    "Harper",
+    "Wei",
+    "Evelyn",
+    "Arjun",
+    "Abigail",
+    "Diego",
+    "Emily",
+    "Kenji",
+    "Ella",
+    "Omar",
+    "Chloe",
+    "Samuel",
+    "Grace",
+    "Luca",
+    "Zoe",
+    "Hiro",
+    "Nora",
+    "Daniel",
+    "Leila",
+    "Gabriel",
+    "Hannah",
+    "Ivan",
+    "Priya",
+    "Jonah",
+    "Maya",
+    "Felix",
+    "Aisha",
+    "Theo",
+    "Ruby",
+    "Marco",
+    "Sofia",
+    "Jamal",
+    "Lily",
+    "Andre",
+    "Fatima",
+    "Owen",
+    "Ingrid",
+    "Tariq",
+    "Camila",
+    "Rafael",
+    "Yuki",
+    "Kofi",
+    "Elena",
+    "Hugo",
+]
+LAST_NAMES = [
+    "Smith",
+    "Johnson",
+    "Garcia",
+    "Brown",
+    "Patel",
+    "Kim",
+    "Williams",
+    "Lopez",
+    "Nguyen",
+    "Davis",
+    "Rodriguez",
+    "Chen",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Hall",
+    "Allen",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Adams",
+    "Nelson",
+    "Hill",
+    "Campbell",
+    "Mitchell",
+    "Roberts",
+    "Carter",
+    "Phillips",
+    "Evans",
+    "Turner",
+    "Torres",
+    "Parker",
+    "Collins",
+    "Edwards",
+    "Stewart",
+    "Flores",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Morgan",
+    "Peterson",
+    "Cooper",
+    "Reed",
+    "Bailey",
+    "Bell",
+]
 US_PLACES = [
     ("Portland", "OR", "97205"),
     ("Austin", "TX", "78701"),
@@ -113,7 +222,22 @@ INTL_PLACES = [
     ("Melbourne", "VIC", "3000", "AU"),
     ("Dublin", "", "D02 X285", "IE"),
 ]
-STREETS = "Maple Oak Cedar Pine Elm Lake Hill Park River Harbor Sunset Willow Main Spruce".split()
+STREETS = [
+    "Maple",
+    "Oak",
+    "Cedar",
+    "Pine",
+    "Elm",
+    "Lake",
+    "Hill",
+    "Park",
+    "River",
+    "Harbor",
+    "Sunset",
+    "Willow",
+    "Main",
+    "Spruce",
+]
 HUBS = ["Louisville, KY", "Memphis, TN", "Indianapolis, IN", "Dallas, TX", "Ontario, CA"]
 DECLINES = [
     "Card declined: insufficient funds",
@@ -206,9 +330,7 @@ def _seed_products(
                 sku = f"{sku}{len(made)}"
             skus.add(sku)
             made.append(
-                ProductVariant(
-                    product=product, sku=sku, options=options, price=price, stock=stock
-                )
+                ProductVariant(product=product, sku=sku, options=options, price=price, stock=stock)
             )
         ProductVariant.objects.bulk_create(made)
         report.add("products", 1)
@@ -245,16 +367,23 @@ def _seed_staff(report: SeedReport) -> None:
         )
     if not User.objects.filter(username=ADMIN_USERNAME).exists():
         User.objects.create_superuser(
-            ADMIN_USERNAME, "admin@harborlane.example", STAFF_PASSWORD,
-            first_name="Shop", last_name="Admin",
+            ADMIN_USERNAME,
+            "admin@harborlane.example",
+            STAFF_PASSWORD,
+            first_name="Shop",
+            last_name="Admin",
         )
         report.add("staff users", 1)
     for username, first, last, is_supervisor in AGENTS:
         if User.objects.filter(username=username).exists():
             continue
         user = User.objects.create_user(
-            username, f"{username}@harborlane.example", STAFF_PASSWORD,
-            first_name=first, last_name=last, is_staff=True,
+            username,
+            f"{username}@harborlane.example",
+            STAFF_PASSWORD,
+            first_name=first,
+            last_name=last,
+            is_staff=True,
         )
         user.groups.add(supervisors if is_supervisor else agents)
         report.add("staff users", 1)
@@ -280,13 +409,19 @@ def _seed_customers(rng: random.Random, report: SeedReport, progress: Progress) 
         street = f"{rng.randint(10, 9800)} {rng.choice(STREETS)} {rng.choice(['St', 'Ave', 'Rd'])}"
         second = (*rng.choice(US_PLACES), "US")
         phone = f"+1 555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"
-        card = (rng.choice(["Visa", "Mastercard", "Amex", "Discover"]), f"{rng.randint(0, 9999):04d}")
+        card = (
+            rng.choice(["Visa", "Mastercard", "Amex", "Discover"]),
+            f"{rng.randint(0, 9999):04d}",
+        )
         extras = rng.random()
         progress("customers", n, len(names))
         if email in existing:
             continue
         user = User.objects.create(
-            username=email, email=email, first_name=first, last_name=last,
+            username=email,
+            email=email,
+            first_name=first,
+            last_name=last,
             password=password_hash.password,
         )
         customer = Customer.objects.create(
@@ -294,18 +429,35 @@ def _seed_customers(rng: random.Random, report: SeedReport, progress: Progress) 
         )
         city, region, postal, country = place
         Address.objects.create(
-            customer=customer, full_name=f"{first} {last}", line1=street, city=city,
-            region=region, postal_code=postal, country=country, phone=phone, is_default=True,
+            customer=customer,
+            full_name=f"{first} {last}",
+            line1=street,
+            city=city,
+            region=region,
+            postal_code=postal,
+            country=country,
+            phone=phone,
+            is_default=True,
         )
         if extras < 0.4:
             Address.objects.create(
-                customer=customer, full_name=f"{first} {last}", line1=f"{rng.randint(1, 400)} "
-                f"{rng.choice(STREETS)} Ave, Suite {rng.randint(100, 900)}", city=second[0],
-                region=second[1], postal_code=second[2], country="US", phone=phone,
+                customer=customer,
+                full_name=f"{first} {last}",
+                line1=f"{rng.randint(1, 400)} "
+                f"{rng.choice(STREETS)} Ave, Suite {rng.randint(100, 900)}",
+                city=second[0],
+                region=second[1],
+                postal_code=second[2],
+                country="US",
+                phone=phone,
             )
         PaymentMethod.objects.create(
-            customer=customer, kind=PaymentMethodKind.CARD, card_brand=card[0],
-            card_last4=card[1], card_exp_month=1 + n % 12, card_exp_year=2027 + n % 4,
+            customer=customer,
+            kind=PaymentMethodKind.CARD,
+            card_brand=card[0],
+            card_last4=card[1],
+            card_exp_month=1 + n % 12,
+            card_exp_year=2027 + n % 4,
             is_default=True,
         )
         if extras < 0.5:
@@ -314,8 +466,10 @@ def _seed_customers(rng: random.Random, report: SeedReport, progress: Progress) 
             )
         if extras < 0.15 or n == 1:
             PaymentMethod.objects.create(
-                customer=customer, kind=PaymentMethodKind.GIFT_CARD,
-                gift_card_last4=f"{(n * 7919) % 10000:04d}", gift_card_balance=Decimal("50.00"),
+                customer=customer,
+                kind=PaymentMethodKind.GIFT_CARD,
+                gift_card_last4=f"{(n * 7919) % 10000:04d}",
+                gift_card_balance=Decimal("50.00"),
             )
         report.add("customers", 1)
     emails = [
@@ -344,11 +498,14 @@ class _Batch:
 
 
 def _status_plan(rng: random.Random) -> list[str]:
-    plan = [s for s, n in STATUS_MIX.items() for _ in range(n)]
+    plan: list[str] = [s for s, n in STATUS_MIX.items() for _ in range(n)]
     rng.shuffle(plan)
     # Alice has an order in every status and Bob a few, so each demo story has a persona.
     head = [str(s) for s in STATUS_MIX] + [
-        OrderStatus.DELIVERED, OrderStatus.SHIPPED, OrderStatus.PENDING, OrderStatus.DELIVERED,
+        OrderStatus.DELIVERED,
+        OrderStatus.SHIPPED,
+        OrderStatus.PENDING,
+        OrderStatus.DELIVERED,
     ]
     for s in head:
         plan.remove(s)
@@ -457,8 +614,8 @@ def _build_order(
         path = [*order_status_path(cancelled_while), OrderStatus.CANCELLED]
         if cancelled_while == OrderStatus.PROCESSING:
             times[OrderStatus.PROCESSING] = paid
-        times[OrderStatus.CANCELLED] = (
-            times[cancelled_while] + dt.timedelta(hours=rng.randint(1, 20))
+        times[OrderStatus.CANCELLED] = times[cancelled_while] + dt.timedelta(
+            hours=rng.randint(1, 20)
         )
     return_at = delivered + dt.timedelta(days=rng.randint(1, 9))
     if OrderStatus.RETURN_REQUESTED in path:
@@ -467,25 +624,42 @@ def _build_order(
         times[OrderStatus.RETURNED] = return_at + dt.timedelta(days=rng.randint(4, 10))
 
     order = Order(
-        number=number, customer=customer, status=path[-1], currency=settings.SHOP_CURRENCY,
-        subtotal=totals.subtotal, shipping_total=totals.shipping_total,
-        tax_total=totals.tax_total, discount_total=totals.discount_total,
-        grand_total=totals.grand_total, shipping_address=address.snapshot(),
-        payment_method=method, placed_at=placed,
-        paid_at=times.get(OrderStatus.PROCESSING), shipped_at=times.get(OrderStatus.SHIPPED),
+        number=number,
+        customer=customer,
+        status=path[-1],
+        currency=settings.SHOP_CURRENCY,
+        subtotal=totals.subtotal,
+        shipping_total=totals.shipping_total,
+        tax_total=totals.tax_total,
+        discount_total=totals.discount_total,
+        grand_total=totals.grand_total,
+        shipping_address=address.snapshot(),
+        payment_method=method,
+        placed_at=placed,
+        paid_at=times.get(OrderStatus.PROCESSING),
+        shipped_at=times.get(OrderStatus.SHIPPED),
         delivered_at=times.get(OrderStatus.DELIVERED),
         cancelled_at=times.get(OrderStatus.CANCELLED),
     )
     if status == OrderStatus.CANCELLED:
         order.cancel_reason = rng.choice(
-            ["I ordered by mistake", "Found a better price", "It will arrive too late",
-             "Payment not completed within 48 hours"]
+            [
+                "I ordered by mistake",
+                "Found a better price",
+                "It will arrive too late",
+                "Payment not completed within 48 hours",
+            ]
         )
     batch.orders.append(order)
     items = [
         OrderItem(
-            order=order, variant=v, product_name=v.product.name, variant_label=v.label,
-            sku=v.sku, quantity=q, unit_price=v.price,
+            order=order,
+            variant=v,
+            product_name=v.product.name,
+            variant_label=v.label,
+            sku=v.sku,
+            quantity=q,
+            unit_price=v.price,
         )
         for v, q in lines
     ]
@@ -493,24 +667,45 @@ def _build_order(
 
     ref = number.replace("-", "").lower()
     if status == OrderStatus.PENDING and rng.random() < 0.3:
-        batch.payments.append(Payment(
-            order=order, method=method, kind=PaymentKind.CHARGE, status=PaymentStatus.FAILED,
-            amount=order.grand_total, currency=order.currency, reference=f"ch_{ref}_f",
-            failure_reason=rng.choice(DECLINES), created_at=placed + dt.timedelta(minutes=1),
-        ))
+        batch.payments.append(
+            Payment(
+                order=order,
+                method=method,
+                kind=PaymentKind.CHARGE,
+                status=PaymentStatus.FAILED,
+                amount=order.grand_total,
+                currency=order.currency,
+                reference=f"ch_{ref}_f",
+                failure_reason=rng.choice(DECLINES),
+                created_at=placed + dt.timedelta(minutes=1),
+            )
+        )
     if OrderStatus.PROCESSING in times:
-        batch.payments.append(Payment(
-            order=order, method=method, kind=PaymentKind.CHARGE, status=PaymentStatus.SUCCEEDED,
-            amount=order.grand_total, currency=order.currency, reference=f"ch_{ref}",
-            created_at=paid,
-        ))
+        batch.payments.append(
+            Payment(
+                order=order,
+                method=method,
+                kind=PaymentKind.CHARGE,
+                status=PaymentStatus.SUCCEEDED,
+                amount=order.grand_total,
+                currency=order.currency,
+                reference=f"ch_{ref}",
+                created_at=paid,
+            )
+        )
         if status == OrderStatus.CANCELLED:
-            batch.payments.append(Payment(
-                order=order, method=method, kind=PaymentKind.REFUND,
-                status=PaymentStatus.SUCCEEDED, amount=order.grand_total,
-                currency=order.currency, reference=f"re_{ref}",
-                created_at=times[OrderStatus.CANCELLED],
-            ))
+            batch.payments.append(
+                Payment(
+                    order=order,
+                    method=method,
+                    kind=PaymentKind.REFUND,
+                    status=PaymentStatus.SUCCEEDED,
+                    amount=order.grand_total,
+                    currency=order.currency,
+                    reference=f"re_{ref}",
+                    created_at=times[OrderStatus.CANCELLED],
+                )
+            )
 
     if OrderStatus.SHIPPED in times:
         _build_shipment(rng, now, batch, order, carrier, shipped, delivered, status)
@@ -526,14 +721,24 @@ def _build_order(
         OrderStatus.RETURN_REQUESTED: (ActorKind.CUSTOMER, customer.email, "order.status"),
         OrderStatus.RETURNED: (ActorKind.STAFF, "returns desk", "order.status"),
     }
-    for before, after in zip([""] + path[:-1], path, strict=True):
+    for before, after in zip(["", *path[:-1]], path, strict=True):
         kind, label, action = actors[OrderStatus(after)]
-        batch.audits.append(AuditEvent(
-            subject_type="order", subject_id=number, action=action, field="status",
-            from_value=before, to_value=after, order=order, customer=customer,
-            actor_kind=kind, actor_label=label, created_at=times[after],
-            note=order.cancel_reason if after == OrderStatus.CANCELLED else "",
-        ))
+        batch.audits.append(
+            AuditEvent(
+                subject_type="order",
+                subject_id=number,
+                action=action,
+                field="status",
+                from_value=before,
+                to_value=after,
+                order=order,
+                customer=customer,
+                actor_kind=kind,
+                actor_label=label,
+                created_at=times[after],
+                note=order.cancel_reason if after == OrderStatus.CANCELLED else "",
+            )
+        )
 
 
 def _build_shipment(
@@ -553,34 +758,65 @@ def _build_shipment(
         # A parcel that should have arrived by now: the "where is my order" story.
         eta = (now - dt.timedelta(days=rng.randint(1, 4))).date()
     shipment = Shipment(
-        order=order, carrier=carrier, tracking_number=_tracking_number(rng, carrier),
-        shipped_at=shipped, estimated_delivery=eta,
+        order=order,
+        carrier=carrier,
+        tracking_number=_tracking_number(rng, carrier),
+        shipped_at=shipped,
+        estimated_delivery=eta,
         delivered_at=None if in_flight else delivered,
     )
     batch.shipments.append(shipment)
     city = order.shipping_address.get("city", "")
     steps = [
-        (shipped - dt.timedelta(hours=3), TrackingEventStatus.LABEL_CREATED,
-         "Shipping label created", "Harbor Lane warehouse, Columbus, OH"),
+        (
+            shipped - dt.timedelta(hours=3),
+            TrackingEventStatus.LABEL_CREATED,
+            "Shipping label created",
+            "Harbor Lane warehouse, Columbus, OH",
+        ),
         (shipped, TrackingEventStatus.PICKED_UP, "Picked up by carrier", "Columbus, OH"),
     ]
     hops = rng.sample(HUBS, k=2)
     total = delivered - shipped
     for k, hub in enumerate(hops, start=1):
-        steps.append((shipped + total * k / 3, TrackingEventStatus.IN_TRANSIT,
-                      "Arrived at carrier facility", hub))
+        steps.append(
+            (
+                shipped + total * k / 3,
+                TrackingEventStatus.IN_TRANSIT,
+                "Arrived at carrier facility",
+                hub,
+            )
+        )
     if late:
-        steps.append((shipped + total * 0.8, TrackingEventStatus.EXCEPTION,
-                      "Delayed: weather conditions in the carrier network", hops[-1]))
-    steps.append((delivered - dt.timedelta(hours=5), TrackingEventStatus.OUT_FOR_DELIVERY,
-                  "Out for delivery", city))
+        steps.append(
+            (
+                shipped + total * 0.8,
+                TrackingEventStatus.EXCEPTION,
+                "Delayed: weather conditions in the carrier network",
+                hops[-1],
+            )
+        )
+    steps.append(
+        (
+            delivered - dt.timedelta(hours=5),
+            TrackingEventStatus.OUT_FOR_DELIVERY,
+            "Out for delivery",
+            city,
+        )
+    )
     steps.append((delivered, TrackingEventStatus.DELIVERED, "Delivered, left at front door", city))
     for when, code, text, where in steps:
         if in_flight and when > now:
             continue
-        batch.events.append(TrackingEvent(
-            shipment=shipment, occurred_at=when, status=code, description=text, location=where,
-        ))
+        batch.events.append(
+            TrackingEvent(
+                shipment=shipment,
+                occurred_at=when,
+                status=code,
+                description=text,
+                location=where,
+            )
+        )
 
 
 def _build_return(
@@ -610,20 +846,35 @@ def _build_return(
     else:
         rstatus = rng.choice([ReturnStatus.REQUESTED, ReturnStatus.APPROVED])
     rma = ReturnRequest(
-        order=order, rma_number=f"RMA-{len(batch.returns) + 1:06d}", kind=kind, status=rstatus, reason=reason,
-        refund_method=refund_method, refund_amount=refund,
+        order=order,
+        rma_number=f"RMA-{len(batch.returns) + 1:06d}",
+        kind=kind,
+        status=rstatus,
+        reason=reason,
+        refund_method=refund_method,
+        refund_amount=refund,
         created_at=times[OrderStatus.RETURN_REQUESTED],
         resolved_at=times.get(OrderStatus.RETURNED),
     )
     batch.returns.append(rma)
-    batch.return_items.append(ReturnItem(
-        return_request=rma, order_item=item, quantity=item.quantity,
-        exchange_variant=rng.choice(siblings) if kind == ReturnKind.EXCHANGE else None,
-    ))
+    batch.return_items.append(
+        ReturnItem(
+            return_request=rma,
+            order_item=item,
+            quantity=item.quantity,
+            exchange_variant=rng.choice(siblings) if kind == ReturnKind.EXCHANGE else None,
+        )
+    )
     if finished and refund > 0:
-        batch.payments.append(Payment(
-            order=order, method=None if refund_method == RefundMethod.GIFT_CARD else method,
-            kind=PaymentKind.REFUND, status=PaymentStatus.SUCCEEDED, amount=refund,
-            currency=order.currency, reference=f"re_{order.number.replace('-', '').lower()}",
-            created_at=times[OrderStatus.RETURNED],
-        ))
+        batch.payments.append(
+            Payment(
+                order=order,
+                method=None if refund_method == RefundMethod.GIFT_CARD else method,
+                kind=PaymentKind.REFUND,
+                status=PaymentStatus.SUCCEEDED,
+                amount=refund,
+                currency=order.currency,
+                reference=f"re_{order.number.replace('-', '').lower()}",
+                created_at=times[OrderStatus.RETURNED],
+            )
+        )

@@ -52,7 +52,10 @@ def daphne(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     log = (tmp_path / "daphne.log").open("wb")
     process = subprocess.Popen(
         [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "servicedesk.asgi:application"],
-        cwd=ROOT, env=stack_env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=stack_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -76,9 +79,21 @@ def celery_worker(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     queue = stack_env["CELERY_QUEUE"]
     log = (tmp_path / "celery.log").open("wb")
     process = subprocess.Popen(
-        [str(BIN / "celery"), "-A", "servicedesk", "worker", "--concurrency=1",
-         "--loglevel=INFO", f"--hostname=e2e-{queue}@%h", "-Q", queue],
-        cwd=ROOT, env=stack_env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(BIN / "celery"),
+            "-A",
+            "servicedesk",
+            "worker",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            f"--hostname=e2e-{queue}@%h",
+            "-Q",
+            queue,
+        ],
+        cwd=ROOT,
+        env=stack_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60

@@ -37,7 +37,10 @@ def test_a_celery_worker_runs_a_task_from_redis_against_the_database(
     order = order_in_status(alice)
     Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - dt.timedelta(days=3))
     Payment.objects.create(
-        order=order, kind="charge", status="failed", amount=order.grand_total,
+        order=order,
+        kind="charge",
+        status="failed",
+        amount=order.grand_total,
         reference="ch_e2e_failed",
     )
 

@@ -21,11 +21,11 @@ def console(client: Client, staff: User) -> Client:
     return client
 
 
-def _messages(response) -> list[str]:  # type: ignore[no-untyped-def]
+def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def _action(console: Client, model: str, action: str, pks: list[int], **data: str):  # type: ignore[no-untyped-def]
+def _action(console: Client, model: str, action: str, pks: list[int], **data: str):
     return console.post(
         reverse(f"admin:orders_{model}_changelist"),
         {"action": action, "_selected_action": [str(pk) for pk in pks], **data},
@@ -36,8 +36,16 @@ def _action(console: Client, model: str, action: str, pks: list[int], **data: st
 @pytest.mark.parametrize(
     "model",
     [
-        "category", "product", "productvariant", "customer", "order", "shipment",
-        "payment", "returnrequest", "auditevent", "helparticle",
+        "category",
+        "product",
+        "productvariant",
+        "customer",
+        "order",
+        "shipment",
+        "payment",
+        "returnrequest",
+        "auditevent",
+        "helparticle",
     ],
 )
 def test_each_changelist_renders(
@@ -64,8 +72,11 @@ def test_the_order_page_shows_items_shipments_payments_and_audit_trail(
 
 
 def test_the_order_list_takes_a_fixed_number_of_queries(
-    console: Client, alice: Customer, bob: Customer, order_in_status: OrderMaker,
-    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+    console: Client,
+    alice: Customer,
+    bob: Customer,
+    order_in_status: OrderMaker,
+    django_assert_max_num_queries,
 ) -> None:
     for _ in range(2):
         order_in_status(alice)
@@ -87,8 +98,14 @@ def test_mark_shipped_asks_for_a_tracking_number_then_ships(
     assert order.status == OrderStatus.PROCESSING
 
     done = _action(
-        console, "order", "mark_shipped", [order.pk],
-        apply="1", carrier="FedEx", tracking_number="771234567890", estimated_delivery="2030-01-05",
+        console,
+        "order",
+        "mark_shipped",
+        [order.pk],
+        apply="1",
+        carrier="FedEx",
+        tracking_number="771234567890",
+        estimated_delivery="2030-01-05",
     )
 
     order.refresh_from_db()
@@ -107,12 +124,20 @@ def test_a_forbidden_transition_shows_the_policy_error(
     pending = order_in_status(alice, OrderStatus.PENDING)
 
     response = _action(
-        console, "order", "cancel_orders", [shipped.pk, pending.pk], apply="1", reason="Out of stock"
+        console,
+        "order",
+        "cancel_orders",
+        [shipped.pk, pending.pk],
+        apply="1",
+        reason="Out of stock",
     )
 
     assert response.status_code == 200
     messages = _messages(response)
-    assert f"{shipped.number}: Order {shipped.number} has already shipped, so it can't be cancelled. Once it arrives you can return it instead." in messages
+    assert (
+        f"{shipped.number}: Order {shipped.number} has already shipped, so it can't be "
+        "cancelled. Once it arrives you can return it instead." in messages
+    )
     assert "Orders cancelled: 1." in messages
     assert Order.objects.get(pk=shipped.pk).status == OrderStatus.SHIPPED
     assert Order.objects.get(pk=pending.pk).status == OrderStatus.CANCELLED
@@ -124,7 +149,13 @@ def test_marking_a_pending_order_shipped_is_refused(
     order = order_in_status(alice, OrderStatus.PENDING)
 
     response = _action(
-        console, "order", "mark_shipped", [order.pk], apply="1", carrier="UPS", tracking_number="1Z1"
+        console,
+        "order",
+        "mark_shipped",
+        [order.pk],
+        apply="1",
+        carrier="UPS",
+        tracking_number="1Z1",
     )
 
     assert response.status_code == 200

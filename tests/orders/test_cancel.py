@@ -19,7 +19,9 @@ def test_it_cancels_a_pending_order_and_restocks(
     order = order_in_status(alice, OrderStatus.PENDING)
     assert ProductVariant.objects.get(pk=tee["navy-m"].pk).stock == 8
 
-    services.order_cancel(order_number=order.number, reason="Changed my mind", actor=Actor.customer(alice))
+    services.order_cancel(
+        order_number=order.number, reason="Changed my mind", actor=Actor.customer(alice)
+    )
 
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
@@ -36,7 +38,9 @@ def test_it_cancels_a_pending_order_and_restocks(
     )
 
 
-def test_it_refunds_a_paid_order_when_cancelled(alice: Customer, order_in_status: OrderMaker) -> None:
+def test_it_refunds_a_paid_order_when_cancelled(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
     order = order_in_status(alice, OrderStatus.PROCESSING)
 
     services.order_cancel(order_number=order.number, reason="Too late", actor=Actor.bot(alice))
@@ -135,15 +139,22 @@ def test_unpaid_orders_expire_after_48_hours(
     )
     for order in (stale, fresh):
         Payment.objects.create(
-            order=order, kind="charge", status="failed", amount=order.grand_total,
-            reference=f"ch_fail_{order.pk}", failure_reason="Card declined: insufficient funds",
+            order=order,
+            kind="charge",
+            status="failed",
+            amount=order.grand_total,
+            reference=f"ch_fail_{order.pk}",
+            failure_reason="Card declined: insufficient funds",
         )
 
     assert services.order_expire_unpaid() == [stale.number]
     assert services.order_expire_unpaid() == []
 
     stale.refresh_from_db()
-    assert (stale.status, stale.cancel_reason) == ("cancelled", "Payment not completed within 48 hours")
+    assert (stale.status, stale.cancel_reason) == (
+        "cancelled",
+        "Payment not completed within 48 hours",
+    )
     assert Order.objects.get(pk=fresh.pk).status == "pending"
     assert Order.objects.get(pk=unfailed.pk).status == "pending"
     event = AuditEvent.objects.get(order=stale, to_value="cancelled")

@@ -45,7 +45,11 @@ def test_it_swaps_a_variant_of_the_same_product(
 
     item.refresh_from_db()
     order.refresh_from_db()
-    assert (item.sku, item.variant_label, item.unit_price) == ("TEE-RED-M", "Red / M", Decimal("24.00"))
+    assert (item.sku, item.variant_label, item.unit_price) == (
+        "TEE-RED-M",
+        "Red / M",
+        Decimal("24.00"),
+    )
     # 2 × 24.00 + 5.99 shipping (under the free-shipping threshold).
     assert (order.subtotal, order.grand_total) == (Decimal("48.00"), Decimal("53.99"))
     assert ProductVariant.objects.get(pk=tee["red-m"].pk).stock == 3
@@ -151,7 +155,9 @@ def test_it_changes_the_payment_method_to_one_of_the_customers_own(
     alice: Customer, bob: Customer, order_in_status: OrderMaker
 ) -> None:
     order = order_in_status(alice)
-    mastercard = CardFactory(customer=alice, card_brand="Mastercard", card_last4="5555", is_default=False)
+    mastercard = CardFactory(
+        customer=alice, card_brand="Mastercard", card_last4="5555", is_default=False
+    )
     actor = Actor.customer(alice)
 
     with pytest.raises(PaymentMethodNotAllowed):
@@ -211,8 +217,13 @@ def test_it_sets_a_new_default_address(alice: Customer) -> None:
 
 def test_it_reuses_a_saved_address_as_default(alice: Customer) -> None:
     saved = Address.objects.create(
-        customer=alice, full_name="Alice Martin", line1="9 Dock Rd", city="Seattle",
-        region="WA", postal_code="98101", country="US",
+        customer=alice,
+        full_name="Alice Martin",
+        line1="9 Dock Rd",
+        city="Seattle",
+        region="WA",
+        postal_code="98101",
+        country="US",
     )
 
     result = services.customer_set_default_address(

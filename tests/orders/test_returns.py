@@ -78,7 +78,9 @@ def test_it_refuses_a_return_after_the_window(alice: Customer, order_in_status: 
     assert not order.returns.exists()
 
 
-@pytest.mark.parametrize("status", [OrderStatus.PENDING, OrderStatus.PROCESSING, OrderStatus.SHIPPED])
+@pytest.mark.parametrize(
+    "status", [OrderStatus.PENDING, OrderStatus.PROCESSING, OrderStatus.SHIPPED]
+)
 def test_it_refuses_a_return_before_delivery(
     alice: Customer, order_in_status: OrderMaker, status: str
 ) -> None:
@@ -96,7 +98,10 @@ def test_it_refuses_more_than_was_bought(alice: Customer, order_in_status: Order
 
 
 def test_it_exchanges_for_another_option_of_the_same_product(
-    alice: Customer, order_in_status: OrderMaker, tee: dict[str, ProductVariant], mug: ProductVariant
+    alice: Customer,
+    order_in_status: OrderMaker,
+    tee: dict[str, ProductVariant],
+    mug: ProductVariant,
 ) -> None:
     order = order_in_status(alice, OrderStatus.DELIVERED)
 
@@ -126,7 +131,9 @@ def test_staff_approve_then_complete_a_return_with_a_refund(
     assert ProductVariant.objects.get(pk=tee["navy-m"].pk).stock == 10
 
 
-def test_a_gift_card_refund_credits_the_balance(alice: Customer, order_in_status: OrderMaker, system: Actor) -> None:
+def test_a_gift_card_refund_credits_the_balance(
+    alice: Customer, order_in_status: OrderMaker, system: Actor
+) -> None:
     card = GiftCardFactory(customer=alice, gift_card_balance=Decimal("5.00"))
     order = order_in_status(alice, OrderStatus.DELIVERED)
     rma = _return(order, alice, quantity=1, refund_method="gift_card")

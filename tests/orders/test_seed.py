@@ -29,17 +29,32 @@ from orders.models import (
 )
 
 MODELS = [
-    Category, Product, ProductVariant, Customer, Order, Shipment, TrackingEvent, Payment,
-    ReturnRequest, AuditEvent, HelpArticle, User,
+    Category,
+    Product,
+    ProductVariant,
+    Customer,
+    Order,
+    Shipment,
+    TrackingEvent,
+    Payment,
+    ReturnRequest,
+    AuditEvent,
+    HelpArticle,
+    User,
 ]
 
 
 def _snapshot() -> dict[str, object]:
     return {
-        m.__name__: (m.objects.count(), sorted(m.objects.values_list("pk", flat=True))[-1:])
+        m.__name__: (
+            m._default_manager.count(),
+            sorted(m._default_manager.values_list("pk", flat=True))[-1:],
+        )
         for m in MODELS
     } | {
-        "orders": list(Order.objects.order_by("number").values_list("number", "status", "updated_at")),
+        "orders": list(
+            Order.objects.order_by("number").values_list("number", "status", "updated_at")
+        ),
         "stock": sum(ProductVariant.objects.values_list("stock", flat=True)),
     }
 

@@ -239,7 +239,7 @@ def test_export_then_import_recreates_the_shop(tmp_path: Path) -> None:
 def test_the_commands_report_bad_json_and_round_trip(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": ')
-    with pytest.raises(CommandError, match="not valid JSON: .* line 1"):
+    with pytest.raises(CommandError, match=r"not valid JSON: .* line 1"):
         call_command("import_shop", str(broken))
 
     bad = tmp_path / "bad.json"

@@ -42,7 +42,11 @@ def test_it_makes_each_allowed_transition(from_status: str, to_status: str) -> N
     order.refresh_from_db()
     assert order.status == to_status
     event = AuditEvent.objects.get(order=order)
-    assert (event.action, event.from_value, event.to_value) == ("order.status", from_status, to_status)
+    assert (event.action, event.from_value, event.to_value) == (
+        "order.status",
+        from_status,
+        to_status,
+    )
     assert (event.actor_kind, event.actor_label) == ("system", "t")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,10 @@ from orders.shop_io import ShopImportError, shop_import
 
 
 class Command(BaseCommand):
-    help = "Import products, customers and orders from a JSON file (docs/shop-data.md). All or nothing."
+    help = (
+        "Import products, customers and orders from a JSON file (docs/shop-data.md). "
+        "All or nothing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="the JSON file, or - for standard input")
@@ -18,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            text = self.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+            text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
         try:
