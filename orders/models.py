@@ -55,6 +55,9 @@ class Product(models.Model):
         return self.name
 
 
+OPTION_ORDER = {name: i for i, name in enumerate(("colour", "shade", "size", "length", "capacity"))}
+
+
 class ProductVariant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(max_length=64, unique=True)
@@ -74,10 +77,18 @@ class ProductVariant(models.Model):
         label = self.label
         return f"{self.product.name} ({label})" if label else self.product.name
 
+    def ordered_options(self) -> list[tuple[str, str]]:
+        """Options in the order shoppers read them (colour before size), whatever order the
+        database kept them in: PostgreSQL's jsonb doesn't keep key order."""
+        return sorted(
+            ((str(k), str(v)) for k, v in self.options.items()),
+            key=lambda kv: (OPTION_ORDER.get(kv[0], len(OPTION_ORDER)), kv[0]),
+        )
+
     @property
     def label(self) -> str:
         """The option values as a shopper reads them: "Navy / M"."""
-        return " / ".join(str(v) for v in self.options.values())
+        return " / ".join(v for _, v in self.ordered_options())
 
     @property
     def in_stock(self) -> bool:

@@ -59,7 +59,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     variants = list(product.variants.all())
     axes: dict[str, list[str]] = {}
     for variant in variants:
-        for key, value in variant.options.items():
+        for key, value in variant.ordered_options():
             if value not in axes.setdefault(key, []):
                 axes[key].append(value)
     return render(
@@ -154,10 +154,14 @@ def help_center(request: HttpRequest) -> HttpResponse:
 def help_article(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(HelpArticle, slug=slug, published=True)
     paragraphs = [p.strip() for p in article.body.split("\n\n") if p.strip()]
-    blocks: list[dict[str, object]] = [
-        {"bullets": [line[2:] for line in p.splitlines()]}
-        if all(line.startswith("- ") for line in p.splitlines())
-        else {"text": p}
-        for p in paragraphs
-    ]
+    blocks: list[dict[str, object]] = []
+    for paragraph in paragraphs:
+        # A paragraph is text lines, then optionally "- " bullet lines ("Agents are available:"
+        # followed by a list).
+        lines = paragraph.splitlines()
+        first_bullet = next((i for i, ln in enumerate(lines) if ln.startswith("- ")), len(lines))
+        if first_bullet:
+            blocks.append({"text": "\n".join(lines[:first_bullet])})
+        if bullets := [ln[2:] for ln in lines[first_bullet:] if ln.startswith("- ")]:
+            blocks.append({"bullets": bullets})
     return render(request, "orders/help_article.html", {"article": article, "blocks": blocks})

@@ -754,6 +754,8 @@ def _build_shipment(
     in_flight = status == OrderStatus.SHIPPED
     late = in_flight and rng.random() < 0.2
     eta = (shipped + dt.timedelta(days=CARRIER_SPEED[Carrier(carrier)] + 1)).date()
+    if in_flight:
+        eta = max(eta, (now + dt.timedelta(days=1)).date())
     if late:
         # A parcel that should have arrived by now: the "where is my order" story.
         eta = (now - dt.timedelta(days=rng.randint(1, 4))).date()
@@ -778,6 +780,9 @@ def _build_shipment(
     ]
     hops = rng.sample(HUBS, k=2)
     total = delivered - shipped
+    if in_flight:
+        # Still on its way: the hops so far lie between pick-up and now.
+        total = min(total, (now - shipped) * 0.9)
     for k, hub in enumerate(hops, start=1):
         steps.append(
             (
@@ -796,18 +801,19 @@ def _build_shipment(
                 hops[-1],
             )
         )
-    steps.append(
-        (
-            delivered - dt.timedelta(hours=5),
-            TrackingEventStatus.OUT_FOR_DELIVERY,
-            "Out for delivery",
-            city,
+    if not in_flight:
+        steps.append(
+            (
+                delivered - dt.timedelta(hours=5),
+                TrackingEventStatus.OUT_FOR_DELIVERY,
+                "Out for delivery",
+                city,
+            )
         )
-    )
-    steps.append((delivered, TrackingEventStatus.DELIVERED, "Delivered, left at front door", city))
+        steps.append(
+            (delivered, TrackingEventStatus.DELIVERED, "Delivered, left at front door", city)
+        )
     for when, code, text, where in steps:
-        if in_flight and when > now:
-            continue
         batch.events.append(
             TrackingEvent(
                 shipment=shipment,

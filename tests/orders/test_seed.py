@@ -119,3 +119,17 @@ def test_delivered_orders_span_both_sides_of_the_return_window() -> None:
     assert any(returnable) and not all(returnable)
     late = Shipment.objects.filter(order__status="shipped", events__status="exception")
     assert late.exists()
+
+
+@pytest.mark.django_db
+def test_parcels_still_on_their_way_have_no_delivery_events() -> None:
+    seed_demo()
+
+    in_flight = Shipment.objects.filter(order__status="shipped")
+    assert in_flight.exists()
+    assert not TrackingEvent.objects.filter(
+        shipment__in=in_flight, status__in=["delivered", "out_for_delivery"]
+    ).exists()
+    assert not in_flight.filter(delivered_at__isnull=False).exists()
+    delivered = Shipment.objects.filter(order__status="delivered")
+    assert delivered.filter(events__status="delivered").distinct().count() == delivered.count()
