@@ -34,6 +34,7 @@ from orders.models import (
     ReturnRequest,
     Shipment,
     TrackingEvent,
+    format_address,
 )
 
 
@@ -267,7 +268,7 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         "tax_total",
         "discount_total",
         "grand_total",
-        "shipping_address",
+        "shipping_address_display",
         "payment_method",
         "placed_at",
         "paid_at",
@@ -278,6 +279,10 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     ]
     inlines = [OrderItemInline, ShipmentInline, PaymentInline, ReturnInline, AuditInline]
     actions = ["mark_paid", "mark_shipped", "mark_delivered", "cancel_orders"]
+
+    @admin.display(description="shipping address")
+    def shipping_address_display(self, obj: Order) -> str:
+        return format_address(obj.shipping_address)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Orders are placed by customers (storefront, chat) or brought in with import_shop.

@@ -8,7 +8,9 @@ enforces the shop's policies and writes the audit trail. The order status machin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -158,6 +160,12 @@ class Address(models.Model):
             "country": self.country,
             "phone": self.phone,
         }
+
+
+def format_address(data: Mapping[str, Any]) -> str:
+    """An address snapshot on one line: "Alice Martin, 12 Harbor St, Portland, OR, 97205, US"."""
+    keys = ("full_name", "line1", "line2", "city", "region", "postal_code", "country")
+    return ", ".join(str(data[k]) for k in keys if data.get(k))
 
 
 class PaymentMethodKind(models.TextChoices):

@@ -61,6 +61,7 @@ from orders.models import (
     Shipment,
     TrackingEvent,
     TrackingEventStatus,
+    format_address,
 )
 from orders.pricing import totals_for
 
@@ -541,16 +542,11 @@ def order_change_shipping_address(
         subject_id=order.number,
         action="order.change_address",
         field="shipping_address",
-        from_value=_address_line(old),
-        to_value=_address_line(cleaned),
+        from_value=format_address(old),
+        to_value=format_address(cleaned),
         order=order,
     )
     return order
-
-
-def _address_line(data: dict[str, Any]) -> str:
-    keys = ("full_name", "line1", "line2", "city", "region", "postal_code", "country")
-    return ", ".join(str(data[k]) for k in keys if data.get(k))
 
 
 @transaction.atomic

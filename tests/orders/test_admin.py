@@ -67,7 +67,14 @@ def test_the_order_page_shows_items_shipments_payments_and_audit_trail(
 
     body = response.content.decode()
     assert response.status_code == 200
-    for text in ("TEE-NAVY-M", f"1ZTEST{order.pk:010d}", "Audit trail", "order.status", "45.99"):
+    for text in (
+        "TEE-NAVY-M",
+        f"1ZTEST{order.pk:010d}",
+        "Audit trail",
+        "order.status",
+        "45.99",
+        "Alice Martin, 12 Harbor St, Portland, OR, 97205, US",
+    ):
         assert text in body
 
 

@@ -51,7 +51,9 @@ def test_the_product_list_takes_a_fixed_number_of_queries(
         client.get(reverse("shop:product_list"))
 
 
-def test_the_product_page_lists_every_variant(client: Client, tee: dict[str, ProductVariant]) -> None:
+def test_the_product_page_lists_every_variant(
+    client: Client, tee: dict[str, ProductVariant]
+) -> None:
     response = client.get(reverse("shop:product_detail", args=["harbor-tee"]))
 
     body = response.content.decode()
@@ -133,9 +135,7 @@ def test_bob_cannot_cancel_alices_order(
     assert bob.user is not None
     client.force_login(bob.user)
 
-    response = client.post(
-        reverse("shop:order_cancel", args=[order.number]), {"reason": "Other"}
-    )
+    response = client.post(reverse("shop:order_cancel", args=[order.number]), {"reason": "Other"})
 
     assert response.status_code == 404
     order.refresh_from_db()
@@ -178,7 +178,9 @@ def test_the_help_center_lists_and_shows_published_articles(client: Client, db: 
     from orders.models import HelpArticle
 
     HelpArticle.objects.create(
-        slug="returns", title="Returns policy", category="returns",
+        slug="returns",
+        title="Returns policy",
+        category="returns",
         body="Return within 30 days.\n\nItems must be:\n- unused\n- with tags",
     )
     HelpArticle.objects.create(
