@@ -16,13 +16,18 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev services migrate seed e2e clean
+.PHONY: run test lint setup setup-dev services migrate seed screenshots clean
 
 run: setup services migrate seed
 	@PY=$(PY) scripts/run.sh
 
 test: setup-dev services
+	@scripts/ensure-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Retake the screenshots in docs/images/ (the browser tests, saving what they see).
+screenshots: setup-dev services
+	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_browser.py
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
