@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
@@ -118,9 +118,12 @@ class ProductAdmin(admin.ModelAdmin[Product]):
     inlines = [VariantInline]
     list_select_related = ["category"]
 
-    @admin.display(description="variants")
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
+        return super().get_queryset(request).annotate(n_variants=Count("variants"))
+
+    @admin.display(description="variants", ordering="n_variants")
     def variant_count(self, obj: Product) -> int:
-        return obj.variants.count()
+        return int(obj.n_variants)  # type: ignore[attr-defined]
 
 
 @admin.register(ProductVariant)
@@ -162,9 +165,12 @@ class CustomerAdmin(admin.ModelAdmin[Customer]):
     inlines = [AddressInline, PaymentMethodInline]
     raw_id_fields = ["user"]
 
-    @admin.display(description="orders")
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return super().get_queryset(request).annotate(n_orders=Count("orders"))
+
+    @admin.display(description="orders", ordering="n_orders")
     def order_count(self, obj: Customer) -> int:
-        return obj.orders.count()
+        return int(obj.n_orders)  # type: ignore[attr-defined]
 
 
 # --- orders -------------------------------------------------------------------------------------

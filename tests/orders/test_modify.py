@@ -10,6 +10,7 @@ from orders.errors import (
     AddressInvalid,
     OrderNotFound,
     OrderNotModifiable,
+    OrderPolicyError,
     OutOfStock,
     PaymentMethodNotAllowed,
     VariantSwapNotAllowed,
@@ -242,3 +243,61 @@ def test_bob_cannot_change_alices_default_address(alice: Customer, bob: Customer
         )
 
     assert alice.addresses.get(is_default=True).city == "Portland"
+
+
+def test_an_order_takes_stock_and_refuses_what_is_not_there(
+    alice: Customer, tee: dict[str, ProductVariant]
+) -> None:
+    actor = Actor.customer(alice)
+
+    with pytest.raises(OutOfStock, match="only 1 left"):
+        services.order_create(
+            customer=alice,
+            lines=[services.OrderLine(variant_id=tee["navy-l"].pk, quantity=2)],
+            actor=actor,
+        )
+    order = services.order_create(
+        customer=alice,
+        lines=[services.OrderLine(variant_id=tee["navy-l"].pk, quantity=1)],
+        actor=actor,
+    )
+
+    assert order.number.startswith("SD-1")
+    assert order.status == OrderStatus.PENDING
+    assert order.shipping_address["city"] == "Portland"
+    assert (order.subtotal, order.shipping_total, order.grand_total) == (
+        Decimal("20.00"),
+        Decimal("5.99"),
+        Decimal("25.99"),
+    )
+    assert ProductVariant.objects.get(pk=tee["navy-l"].pk).stock == 0
+    # The failed attempt left nothing behind.
+    assert list(alice.orders.all()) == [order]
+
+
+def test_bob_cannot_place_an_order_for_alice(
+    alice: Customer, bob: Customer, tee: dict[str, ProductVariant]
+) -> None:
+    with pytest.raises(OrderPolicyError, match="only place orders for yourself"):
+        services.order_create(
+            customer=alice,
+            lines=[services.OrderLine(variant_id=tee["navy-m"].pk, quantity=1)],
+            actor=Actor.bot(bob),
+        )
+
+    assert not alice.orders.exists()
+
+
+def test_order_numbers_skip_numbers_taken_by_imported_orders(
+    alice: Customer, tee: dict[str, ProductVariant]
+) -> None:
+    from orders.models import Order
+
+    line = [services.OrderLine(variant_id=tee["navy-m"].pk, quantity=1)]
+    first = services.order_create(customer=alice, lines=line, actor=Actor.customer(alice))
+    taken = f"SD-{int(first.number[3:]) + 1}"
+    Order.objects.create(number=taken, customer=alice)
+
+    second = services.order_create(customer=alice, lines=line, actor=Actor.customer(alice))
+
+    assert second.number not in (first.number, taken)
