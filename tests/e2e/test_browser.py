@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from orders.demo.credentials import CUSTOMER_PASSWORD, STAFF_PASSWORD
 from orders.demo.seed import seed_demo
@@ -41,6 +42,9 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         try:
             yield browser
         finally:
+            # The test's ORM calls ran inside Playwright's greenlet, which has database
+            # connections of its own: close them, or the test database can't be dropped.
+            connections.close_all()
             browser.close()
 
 
