@@ -1,5 +1,7 @@
 """Websocket routes, mounted by servicedesk/asgi.py behind the origin check and auth stack."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from chatbot.consumers import ChatConsumer
+
+websocket_urlpatterns = [path("ws/chat/", ChatConsumer.as_asgi())]

@@ -7,5 +7,6 @@ admin.site.index_title = "Shop administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("chat/", include("chatbot.urls")),
     path("", include("orders.urls")),
 ]

@@ -8,6 +8,12 @@ from servicedesk.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
 
+# Unit tests run reply tasks in-process with the scripted model; the end-to-end tests start real
+# daphne and Celery processes with these switched back (tests/e2e/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "true")  # noqa: F405
+LLM_BACKEND = envstr("LLM_BACKEND", "fake")  # noqa: F405
+CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "0")  # noqa: F405
+
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not memory, so the end-to-end tests' daphne and Celery processes see the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405

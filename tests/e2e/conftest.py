@@ -33,6 +33,9 @@ def stack_env(transactional_db: None) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "SERVICEDESK_E2E_DATABASE": str(connection.settings_dict["NAME"]),
         "CELERY_QUEUE": f"e2e-{uuid.uuid4().hex[:8]}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LLM_BACKEND": "transformers",
+        "CHAT_STREAM_INTERVAL_MS": "200",
         "PYTHONUNBUFFERED": "1",
     }
 
@@ -74,8 +77,15 @@ def daphne(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def celery_worker(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """A real worker process, consuming a queue of its own; yields the queue name."""
+def celery_worker(
+    stack_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A real worker process, consuming a queue of its own; yields the queue name. Tasks sent
+    from this test process go to it too (not run in-process as in unit tests)."""
+    from servicedesk.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(app.conf, "task_default_queue", stack_env["CELERY_QUEUE"])
     queue = stack_env["CELERY_QUEUE"]
     log = (tmp_path / "celery.log").open("wb")
     process = subprocess.Popen(

@@ -1,0 +1,185 @@
+"""The chat websocket (docs/protocol.md). Thin: it checks frames, calls services, and forwards
+the conversation's events. It never runs the model; the reply task does."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from chatbot import events, selectors, services
+from chatbot.models import Conversation
+from chatbot.tokens import ws_token_check
+
+HELLO_TIMEOUT_S = 10
+MAX_REFUSED_IN_A_ROW = 20
+CLOSE_UNSUPPORTED = 1003
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_NO_HELLO = 4001
+CLOSE_BAD_TOKEN = 4003
+CLIENT_TYPES = {"hello", "message", "handoff", "ping"}
+
+
+class TokenBucket:
+    """`burst` messages at once, refilled at `per_minute`."""
+
+    def __init__(self, burst: int, per_minute: int) -> None:
+        self.capacity = float(burst)
+        self.tokens = float(burst)
+        self.rate = per_minute / 60.0
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    conversation_id: uuid.UUID | None = None
+    group: str | None = None
+
+    async def connect(self) -> None:
+        self.bucket = TokenBucket(settings.CHAT_RATE_BURST, settings.CHAT_RATE_PER_MINUTE)
+        self.refused = 0
+        await self.accept()
+        self.hello_deadline = asyncio.get_running_loop().call_later(
+            HELLO_TIMEOUT_S, lambda: asyncio.ensure_future(self._no_hello())
+        )
+
+    async def _no_hello(self) -> None:
+        if self.conversation_id is None:
+            await self.close(code=CLOSE_NO_HELLO)
+
+    async def disconnect(self, code: int) -> None:
+        self.hello_deadline.cancel()
+        if self.group is not None and self.channel_layer is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if bytes_data is not None or text_data is None:
+            await self.close(code=CLOSE_UNSUPPORTED)
+            return
+        if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            frame = None
+        if not isinstance(frame, dict):
+            await self._refuse("bad_json", "frames must be JSON objects")
+            return
+        kind = frame.get("type")
+        if self.conversation_id is None:
+            if kind != "hello":
+                await self.close(code=CLOSE_NO_HELLO)
+                return
+            await self._hello(frame)
+            return
+        if kind == "message":
+            await self._message(frame)
+        elif kind == "handoff":
+            self.refused = 0
+            await database_sync_to_async(services.conversation_request_handoff)(
+                conversation_id=self.conversation_id
+            )
+        elif kind == "ping":
+            self.refused = 0
+            await self._send({"type": "pong"})
+        else:
+            await self._refuse("unknown_type", f"unknown frame type {kind!r}")
+
+    async def _hello(self, frame: dict[str, Any]) -> None:
+        token = frame.get("token")
+        grant = ws_token_check(token) if isinstance(token, str) else None
+        conversation = (
+            await database_sync_to_async(
+                Conversation.objects.filter(
+                    pk=grant.conversation_id, customer_id=grant.customer_id
+                ).first
+            )()
+            if grant is not None
+            else None
+        )
+        if conversation is None:
+            await self.close(code=CLOSE_BAD_TOKEN)
+            return
+        last_seq = frame.get("last_seq", 0)
+        if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
+            last_seq = 0
+        self.hello_deadline.cancel()
+        self.conversation_id = conversation.pk
+        self.group = events.group_name(conversation.pk)
+        # Subscribe before reading what was missed, so no event falls between the two; the
+        # client drops anything it receives twice (docs/protocol.md §3).
+        assert self.channel_layer is not None
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        replay, welcome = await database_sync_to_async(self._replay)(last_seq)
+        await self._send(welcome)
+        for event in replay:
+            await self._send(event)
+
+    def _replay(self, last_seq: int) -> tuple[list[events.MessageEvent], dict[str, Any]]:
+        assert self.conversation_id is not None
+        conversation = Conversation.objects.select_related("customer").get(pk=self.conversation_id)
+        missed = [
+            events.message_event(m)
+            for m in selectors.messages_after(conversation_id=conversation.pk, seq=last_seq)
+        ]
+        customer = conversation.customer
+        welcome = {
+            "type": "welcome",
+            "conversation": str(conversation.pk),
+            "status": conversation.status,
+            "last_seq": conversation.last_seq,
+            "customer": {"name": customer.first_name} if customer else None,
+        }
+        return missed, welcome
+
+    async def _message(self, frame: dict[str, Any]) -> None:
+        assert self.conversation_id is not None
+        client_id = frame.get("client_id")
+        client_id = client_id if isinstance(client_id, str) else ""
+        try:
+            text = services.text_validate(frame.get("text"))
+        except services.ChatInputError as error:
+            await self._refuse(error.code, error.message, client_id)
+            return
+        if not self.bucket.take():
+            await self._refuse("rate_limited", "too many messages, slow down", client_id)
+            return
+        try:
+            message, _ = await database_sync_to_async(services.message_post_customer)(
+                conversation_id=self.conversation_id, text=text, client_id=client_id
+            )
+        except services.ChatInputError as error:
+            await self._refuse(error.code, error.message, client_id)
+            return
+        self.refused = 0
+        if client_id:
+            await self._send({"type": "ack", "client_id": client_id, "seq": message.seq})
+
+    async def _refuse(self, code: str, message: str, client_id: str = "") -> None:
+        self.refused += 1
+        await self._send(events.error_event(code, message, client_id))
+        if self.refused >= MAX_REFUSED_IN_A_ROW:
+            await self.close(code=CLOSE_POLICY)
+
+    async def _send(self, payload: Any) -> None:
+        await self.send(text_data=json.dumps(payload, ensure_ascii=False))
+
+    async def chat_event(self, message: dict[str, Any]) -> None:
+        """A conversation event from the channel layer (chatbot.events.publish)."""
+        await self._send(message["event"])

@@ -1,0 +1,125 @@
+"""The one place that knows group names and the shapes of events pushed to clients.
+
+Services call `publish()` after their transaction commits; the consumer forwards each event to
+its websocket unchanged (docs/protocol.md §2.2). Payloads are TypedDicts so both sides agree."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal, NotRequired, TypedDict
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from chatbot.models import Message
+
+# The consumer's handler for every event: Channels maps "chat.event" to `chat_event`.
+HANDLER = "chat.event"
+
+
+class MessagePayload(TypedDict):
+    seq: int
+    role: str
+    text: str
+    state: str
+    reply_to: int | None
+    attempt: str
+    created_at: str
+    attachments: list[dict[str, Any]]
+
+
+class MessageEvent(TypedDict):
+    type: Literal["message"]
+    message: MessagePayload
+
+
+class EndEvent(TypedDict):
+    type: Literal["end"]
+    message: MessagePayload
+
+
+class DeltaEvent(TypedDict):
+    type: Literal["delta"]
+    seq: int
+    attempt: str
+    offset: int
+    text: str
+
+
+class TypingEvent(TypedDict):
+    type: Literal["typing"]
+    on: bool
+
+
+class StatusEvent(TypedDict):
+    type: Literal["status"]
+    status: str
+
+
+class AckEvent(TypedDict):
+    type: Literal["ack"]
+    client_id: str
+    seq: int
+
+
+class ErrorEvent(TypedDict):
+    type: Literal["error"]
+    code: str
+    message: str
+    client_id: NotRequired[str]
+
+
+Event = MessageEvent | EndEvent | DeltaEvent | TypingEvent | StatusEvent
+
+
+def group_name(conversation_id: uuid.UUID | str) -> str:
+    return f"chat.{conversation_id}"
+
+
+def message_payload(message: Message) -> MessagePayload:
+    return {
+        "seq": message.seq,
+        "role": message.role,
+        "text": message.text,
+        "state": message.state,
+        "reply_to": message.reply_to.seq if message.reply_to_id and message.reply_to else None,
+        "attempt": message.attempt,
+        "created_at": message.created_at.isoformat(),
+        "attachments": list(message.metadata.get("attachments", [])),
+    }
+
+
+def message_event(message: Message) -> MessageEvent:
+    return {"type": "message", "message": message_payload(message)}
+
+
+def end_event(message: Message) -> EndEvent:
+    return {"type": "end", "message": message_payload(message)}
+
+
+def delta_event(message: Message, *, offset: int, text: str) -> DeltaEvent:
+    return {"type": "delta", "seq": message.seq, "attempt": message.attempt, "offset": offset,
+            "text": text}
+
+
+def typing_event(on: bool) -> TypingEvent:
+    return {"type": "typing", "on": on}
+
+
+def status_event(status: str) -> StatusEvent:
+    return {"type": "status", "status": status}
+
+
+def error_event(code: str, message: str, client_id: str = "") -> ErrorEvent:
+    event: ErrorEvent = {"type": "error", "code": code, "message": message}
+    if client_id:
+        event["client_id"] = client_id
+    return event
+
+
+def publish(conversation_id: uuid.UUID | str, event: Event) -> None:
+    """Send an event to every connection of the conversation (from sync code: tasks, services)."""
+    layer = get_channel_layer()
+    if layer is None:  # pragma: no cover - settings always configure one
+        return
+    async_to_sync(layer.group_send)(group_name(conversation_id), {"type": HANDLER, "event": event})

@@ -1,0 +1,98 @@
+"""Conversations between a customer and the shop (the assistant, then maybe an agent)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from orders.models import Customer
+
+
+class ConversationStatus(models.TextChoices):
+    BOT = "bot", "With the assistant"
+    QUEUED = "queued", "Waiting for an agent"
+    AGENT = "agent", "With an agent"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Conversation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Who was signed in when the conversation started; None for a guest.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    # Set by the bot once a guest proved who they are (the bot's brain issue); equals `customer`
+    # for a signed-in customer.
+    verified_customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.BOT
+    )
+    started_on = models.CharField(max_length=500, blank=True)  # the page the chat began on
+    language = models.CharField(max_length=10, default="en")
+    last_seq = models.PositiveIntegerField(default=0)  # the newest Message.seq handed out
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        who = self.customer.email if self.customer else "guest"
+        return f"{who} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MessageRole(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    BOT = "bot", "Assistant"
+    AGENT = "agent", "Agent"
+    SYSTEM = "system", "System"
+
+
+class MessageState(models.TextChoices):
+    STREAMING = "streaming", "Streaming"
+    FINAL = "final", "Final"
+    FAILED = "failed", "Failed"
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveIntegerField()
+    role = models.CharField(max_length=10, choices=MessageRole.choices)
+    text = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=MessageState.choices, default=MessageState.FINAL
+    )
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    client_id = models.CharField(max_length=64, blank=True)  # the widget's id, for idempotent sends
+    attempt = models.CharField(max_length=32, blank=True)  # the generation attempt that wrote it
+    # intent, tools used, sources, model name, error, attachments...
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
+            # One bot reply row per customer message: a redelivered reply task reuses it, so a
+            # customer message can never get two final answers.
+            models.UniqueConstraint(
+                fields=["reply_to"], condition=Q(role="bot"), name="one_bot_reply_per_message"
+            ),
+            models.UniqueConstraint(
+                fields=["conversation", "client_id"],
+                condition=~Q(client_id=""),
+                name="message_client_id_unique",
+            ),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="message_seq_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.role}: {self.text[:60]}"

@@ -1,0 +1,220 @@
+"""Writes to conversations. Every message gets its sequence number here, under a row lock on the
+conversation, and every push to clients happens after the transaction commits (chatbot.events)."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from chatbot import events
+from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
+from chatbot.tokens import ChatGrant, resume_token_check
+from orders.models import Customer
+
+
+class ChatInputError(Exception):
+    """A customer message that can't be accepted; `code` is the protocol's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def text_normalize(text: str) -> str:
+    """NFC, no control characters but newline and tab, no surrounding whitespace."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    return text.strip()
+
+
+def text_validate(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise ChatInputError("empty_text", "text must be a non-empty string")
+    text = text_normalize(raw)
+    if not text:
+        raise ChatInputError("empty_text", "text is empty")
+    if len(text) > settings.CHAT_MAX_TEXT:
+        raise ChatInputError(
+            "text_too_long", f"text is longer than {settings.CHAT_MAX_TEXT} characters"
+        )
+    return text
+
+
+def conversation_start_or_resume(
+    *, customer: Customer | None, resume: str | None, page: str = "", language: str = "en"
+) -> Conversation:
+    """The visitor's conversation: the one their resume token names if it is still theirs (same
+    signed-in customer, or a guest resuming a guest conversation), else a new one."""
+    grant = resume_token_check(resume) if resume else None
+    customer_id = customer.pk if customer is not None else None
+    if grant is not None and grant.customer_id == customer_id:
+        conversation = Conversation.objects.filter(
+            pk=grant.conversation_id, customer_id=customer_id
+        ).first()
+        if conversation is not None:
+            return conversation
+    return Conversation.objects.create(
+        customer=customer,
+        verified_customer=customer,
+        started_on=page[:500],
+        language=language if language in ("en", "zh-Hans") else "en",
+    )
+
+
+def conversation_grant(conversation: Conversation) -> ChatGrant:
+    return ChatGrant(conversation_id=conversation.pk, customer_id=conversation.customer_id)
+
+
+def _next_seq(conversation: Conversation) -> int:
+    """Caller holds the conversation's row lock."""
+    conversation.last_seq += 1
+    conversation.save(update_fields=["last_seq", "updated_at"])
+    return conversation.last_seq
+
+
+def _lock(conversation_id: uuid.UUID) -> Conversation:
+    return Conversation.objects.select_for_update().get(pk=conversation_id)
+
+
+def message_post_customer(
+    *, conversation_id: uuid.UUID, text: str, client_id: str = ""
+) -> tuple[Message, bool]:
+    """Store a customer message and, after commit, broadcast it and enqueue the reply.
+    Returns (message, created); a resent `client_id` returns the original message."""
+    from chatbot.tasks import reply_generate_task
+
+    text = text_validate(text)
+    client_id = client_id[:64] if isinstance(client_id, str) else ""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if client_id:
+            existing = conversation.messages.filter(client_id=client_id).first()
+            if existing is not None:
+                return existing, False
+        if conversation.status == ConversationStatus.RESOLVED:
+            raise ChatInputError("conversation_closed", "this conversation has been resolved")
+        message = Message.objects.create(
+            conversation=conversation,
+            seq=_next_seq(conversation),
+            role=MessageRole.CUSTOMER,
+            text=text,
+            client_id=client_id,
+        )
+        answer = conversation.status == ConversationStatus.BOT
+        transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
+        if answer:
+            transaction.on_commit(lambda: reply_generate_task.delay(message.pk))
+    return message, True
+
+
+def message_post_system(
+    *, conversation_id: uuid.UUID, text: str, attachments: list[dict[str, Any]] | None = None
+) -> Message:
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        message = Message.objects.create(
+            conversation=conversation,
+            seq=_next_seq(conversation),
+            role=MessageRole.SYSTEM,
+            text=text,
+            metadata={"attachments": attachments} if attachments else {},
+        )
+        transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
+    return message
+
+
+HANDOFF_TEXT = {
+    "en": "I've asked a member of our team to join this chat. They'll see everything above, so "
+    "you won't need to repeat yourself.",
+    "zh-Hans": "我已请我们的客服同事加入对话。他们能看到上面的全部内容，您无需重复说明。",
+}
+
+
+def conversation_request_handoff(*, conversation_id: uuid.UUID) -> Conversation:
+    """The customer asked for a human: queue the conversation and tell them. (The agent desk
+    picks queued conversations up.)"""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if conversation.status != ConversationStatus.BOT:
+            return conversation
+        conversation.status = ConversationStatus.QUEUED
+        conversation.save(update_fields=["status", "updated_at"])
+        message = Message.objects.create(
+            conversation=conversation,
+            seq=_next_seq(conversation),
+            role=MessageRole.SYSTEM,
+            text=HANDOFF_TEXT.get(conversation.language, HANDOFF_TEXT["en"]),
+        )
+        status = conversation.status
+        transaction.on_commit(lambda: events.publish(conversation.pk, events.status_event(status)))
+        transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
+    return conversation
+
+
+# --- the bot's reply, written by the reply task ---------------------------------------------------
+
+
+def reply_start(*, customer_message_id: int, model_name: str) -> Message | None:
+    """Open the bot reply to a customer message for a new generation attempt. None when the
+    message already has a finished reply (a redelivered task has nothing to do)."""
+    with transaction.atomic():
+        question = Message.objects.select_related("conversation").get(pk=customer_message_id)
+        conversation = _lock(question.conversation_id)
+        reply = Message.objects.filter(reply_to=question, role=MessageRole.BOT).first()
+        if reply is not None and reply.state != MessageState.STREAMING:
+            return None
+        attempt = uuid.uuid4().hex[:12]
+        if reply is None:
+            reply = Message.objects.create(
+                conversation=conversation,
+                seq=_next_seq(conversation),
+                role=MessageRole.BOT,
+                reply_to=question,
+                state=MessageState.STREAMING,
+                attempt=attempt,
+                metadata={"model": model_name},
+            )
+        else:
+            # An earlier attempt died mid-reply: start again on the same seq. Clients drop the
+            # superseded partial text when they see the new attempt id.
+            reply.text = ""
+            reply.attempt = attempt
+            reply.metadata = {**reply.metadata, "model": model_name, "retried": True}
+            reply.save(update_fields=["text", "attempt", "metadata", "updated_at"])
+        reply.reply_to = question
+        transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(reply)))
+    return reply
+
+
+def reply_append(*, reply: Message, text: str) -> None:
+    """Add streamed text to the reply: stored first (so a reconnecting client gets it), then
+    pushed as a delta."""
+    if not text:
+        return
+    offset = len(reply.text)
+    reply.text += text
+    Message.objects.filter(pk=reply.pk, attempt=reply.attempt).update(text=reply.text)
+    events.publish(reply.conversation_id, events.delta_event(reply, offset=offset, text=text))
+
+
+def reply_finish(
+    *, reply: Message, text: str, state: str = MessageState.FINAL, metadata: dict[str, Any]
+) -> bool:
+    """Close the reply with its final text. False if a newer attempt took the reply over (this
+    attempt's result is dropped)."""
+    reply.text = text
+    reply.state = state
+    reply.metadata = {**reply.metadata, **metadata}
+    updated = Message.objects.filter(
+        pk=reply.pk, attempt=reply.attempt, state=MessageState.STREAMING
+    ).update(text=text, state=state, metadata=reply.metadata)
+    if updated:
+        events.publish(reply.conversation_id, events.end_event(reply))
+    return bool(updated)

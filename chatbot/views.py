@@ -1,0 +1,63 @@
+"""`POST /chat/session/`: a websocket token for the visitor's conversation (docs/protocol.md §1)."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from chatbot import services
+from chatbot.origins import origin_allowed
+from chatbot.tokens import resume_token, ws_token
+from orders.models import Customer
+
+
+def _cors(response: HttpResponse, origin: str) -> HttpResponse:
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Credentials"] = "true"
+        response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Vary"] = "Origin"
+    return response
+
+
+# Exempt from CSRF because the widget may be embedded on another allowed origin; the Origin check
+# below does the same job, and the endpoint only hands out tokens for the caller's own session.
+@csrf_exempt
+def chat_session(request: HttpRequest) -> HttpResponse:
+    origin = request.headers.get("Origin", "")
+    if origin and not origin_allowed(origin):
+        return JsonResponse({"error": "origin_not_allowed"}, status=403)
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204), origin)
+    if request.method != "POST":
+        return _cors(JsonResponse({"error": "method_not_allowed"}, status=405), origin)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return _cors(JsonResponse({"error": "bad_json"}, status=400), origin)
+    resume = body.get("resume") if isinstance(body.get("resume"), str) else None
+    page = body.get("page") if isinstance(body.get("page"), str) else ""
+    lang = body.get("lang") if body.get("lang") in ("en", "zh-Hans") else "en"
+    customer: Customer | None = (
+        getattr(request.user, "customer", None) if request.user.is_authenticated else None
+    )
+    conversation = services.conversation_start_or_resume(
+        customer=customer, resume=resume, page=page or "", language=str(lang)
+    )
+    grant = services.conversation_grant(conversation)
+    return _cors(
+        JsonResponse(
+            {
+                "token": ws_token(grant),
+                "resume": resume_token(grant),
+                "conversation": str(conversation.pk),
+                "customer": {"name": customer.first_name} if customer else None,
+            }
+        ),
+        origin,
+    )
