@@ -16,14 +16,21 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev services migrate seed screenshots clean
+.PHONY: run test lint setup setup-dev services migrate seed model bench-chat screenshots clean
 
-run: setup services migrate seed
+run: setup services migrate seed model
 	@PY=$(PY) scripts/run.sh
 
-test: setup-dev services
+test: setup-dev services model
 	@scripts/ensure-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Dequantize the bundled model once into data/models (progress shown); later loads take seconds.
+model: setup
+	$(PY) manage.py prepare_model
+
+bench-chat: setup-dev services model migrate
+	$(PY) bench/chat.py
 
 # Retake the screenshots in docs/images/ (the browser tests, saving what they see).
 screenshots: setup-dev services

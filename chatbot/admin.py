@@ -27,8 +27,15 @@ class ConversationAdmin(admin.ModelAdmin[Conversation]):
     list_filter = ["status", "language"]
     search_fields = ["id", "customer__email", "messages__text"]
     readonly_fields = [
-        "id", "customer", "verified_customer", "status", "started_on", "language", "last_seq",
-        "created_at", "updated_at",
+        "id",
+        "customer",
+        "verified_customer",
+        "status",
+        "started_on",
+        "language",
+        "last_seq",
+        "created_at",
+        "updated_at",
     ]
     inlines = [MessageInline]
     list_select_related = ["customer"]

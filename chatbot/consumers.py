@@ -19,11 +19,13 @@ from chatbot.tokens import ws_token_check
 
 HELLO_TIMEOUT_S = 10
 MAX_REFUSED_IN_A_ROW = 20
-CLOSE_UNSUPPORTED = 1003
-CLOSE_POLICY = 1008
-CLOSE_TOO_BIG = 1009
+# Servers may only close with 1000 or 3000-4999 (RFC 6455 §7.4.2; autobahn enforces it), so the
+# standard meanings of 1003/1008/1009 get application codes of their own.
 CLOSE_NO_HELLO = 4001
 CLOSE_BAD_TOKEN = 4003
+CLOSE_FLOOD = 4008  # as 1008, policy violation
+CLOSE_TOO_BIG = 4009  # as 1009, message too big
+CLOSE_UNSUPPORTED = 4010  # as 1003, binary data
 CLIENT_TYPES = {"hello", "message", "handoff", "ping"}
 
 
@@ -105,11 +107,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         token = frame.get("token")
         grant = ws_token_check(token) if isinstance(token, str) else None
         conversation = (
-            await database_sync_to_async(
-                Conversation.objects.filter(
-                    pk=grant.conversation_id, customer_id=grant.customer_id
-                ).first
-            )()
+            await database_sync_to_async(selectors.conversation_for_grant)(grant)
             if grant is not None
             else None
         )
@@ -175,7 +173,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.refused += 1
         await self._send(events.error_event(code, message, client_id))
         if self.refused >= MAX_REFUSED_IN_A_ROW:
-            await self.close(code=CLOSE_POLICY)
+            await self.close(code=CLOSE_FLOOD)
 
     async def _send(self, payload: Any) -> None:
         await self.send(text_data=json.dumps(payload, ensure_ascii=False))

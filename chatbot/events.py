@@ -25,6 +25,7 @@ class MessagePayload(TypedDict):
     reply_to: int | None
     attempt: str
     created_at: str
+    client_id: str
     attachments: list[dict[str, Any]]
 
 
@@ -85,6 +86,7 @@ def message_payload(message: Message) -> MessagePayload:
         "reply_to": message.reply_to.seq if message.reply_to_id and message.reply_to else None,
         "attempt": message.attempt,
         "created_at": message.created_at.isoformat(),
+        "client_id": message.client_id,
         "attachments": list(message.metadata.get("attachments", [])),
     }
 
@@ -98,8 +100,13 @@ def end_event(message: Message) -> EndEvent:
 
 
 def delta_event(message: Message, *, offset: int, text: str) -> DeltaEvent:
-    return {"type": "delta", "seq": message.seq, "attempt": message.attempt, "offset": offset,
-            "text": text}
+    return {
+        "type": "delta",
+        "seq": message.seq,
+        "attempt": message.attempt,
+        "offset": offset,
+        "text": text,
+    }
 
 
 def typing_event(on: bool) -> TypingEvent:

@@ -60,7 +60,9 @@ class MessageState(models.TextChoices):
 
 
 class Message(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     seq = models.PositiveIntegerField()
     role = models.CharField(max_length=10, choices=MessageRole.choices)
     text = models.TextField(blank=True)

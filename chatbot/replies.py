@@ -51,14 +51,17 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
                 first_token = time.monotonic() - started
             pending += delta
             now = time.monotonic()
-            # Coalesce: one frame per interval (about 5 a second), never one per token.
-            if now - last_flush >= interval:
+            # Coalesce: one frame per interval (about 5 a second), never one per token; but the
+            # first words go out at once, so coalescing adds nothing to the time to first token.
+            if typing or now - last_flush >= interval:
                 if typing:
                     events.publish(conversation.pk, events.typing_event(False))
                     typing = False
                 services.reply_append(reply=reply, text=pending)
                 pending, last_flush = "", now
-        text = (reply.text + pending).strip()
+        services.reply_append(reply=reply, text=pending)  # the tail, so the stream is whole
+        pending = ""
+        text = reply.text.strip()
         if not text:
             raise LLMError("the model returned an empty reply")
         services.reply_finish(

@@ -6,7 +6,17 @@ import uuid
 
 from django.db.models import QuerySet
 
-from chatbot.models import Message, MessageRole, MessageState
+from chatbot.models import Conversation, Message, MessageRole, MessageState
+from chatbot.tokens import ChatGrant
+
+
+def conversation_for_grant(grant: ChatGrant) -> Conversation | None:
+    """The conversation a token names, only if it still belongs to the token's customer (or is
+    still a guest's, for a guest token)."""
+    qs = Conversation.objects.filter(pk=grant.conversation_id).select_related("customer")
+    if grant.customer_id is None:
+        return qs.filter(customer__isnull=True).first()
+    return qs.filter(customer_id=grant.customer_id).first()
 
 
 def messages_after(*, conversation_id: uuid.UUID, seq: int) -> QuerySet[Message]:

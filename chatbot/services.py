@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from chatbot import events
+from chatbot import events, selectors
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from chatbot.tokens import ChatGrant, resume_token_check
 from orders.models import Customer
@@ -55,9 +55,7 @@ def conversation_start_or_resume(
     grant = resume_token_check(resume) if resume else None
     customer_id = customer.pk if customer is not None else None
     if grant is not None and grant.customer_id == customer_id:
-        conversation = Conversation.objects.filter(
-            pk=grant.conversation_id, customer_id=customer_id
-        ).first()
+        conversation = selectors.conversation_for_grant(grant)
         if conversation is not None:
             return conversation
     return Conversation.objects.create(
@@ -88,8 +86,6 @@ def message_post_customer(
 ) -> tuple[Message, bool]:
     """Store a customer message and, after commit, broadcast it and enqueue the reply.
     Returns (message, created); a resent `client_id` returns the original message."""
-    from chatbot.tasks import reply_generate_task
-
     text = text_validate(text)
     client_id = client_id[:64] if isinstance(client_id, str) else ""
     with transaction.atomic():
@@ -108,10 +104,18 @@ def message_post_customer(
             client_id=client_id,
         )
         answer = conversation.status == ConversationStatus.BOT
-        transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
+        transaction.on_commit(
+            lambda: events.publish(conversation.pk, events.message_event(message))
+        )
         if answer:
-            transaction.on_commit(lambda: reply_generate_task.delay(message.pk))
+            transaction.on_commit(lambda: _enqueue_reply(message.pk))
     return message, True
+
+
+def _enqueue_reply(message_id: int) -> None:
+    from chatbot.tasks import reply_generate_task  # tasks import this module
+
+    reply_generate_task.delay(message_id)
 
 
 def message_post_system(
@@ -126,7 +130,9 @@ def message_post_system(
             text=text,
             metadata={"attachments": attachments} if attachments else {},
         )
-        transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
+        transaction.on_commit(
+            lambda: events.publish(conversation.pk, events.message_event(message))
+        )
     return message
 
 
@@ -154,7 +160,9 @@ def conversation_request_handoff(*, conversation_id: uuid.UUID) -> Conversation:
         )
         status = conversation.status
         transaction.on_commit(lambda: events.publish(conversation.pk, events.status_event(status)))
-        transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
+        transaction.on_commit(
+            lambda: events.publish(conversation.pk, events.message_event(message))
+        )
     return conversation
 
 

@@ -161,7 +161,15 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [{"address": REDIS_URL, "max_connections": envint("CHANNEL_POOL_SIZE", "50")}],
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    "max_connections": envint("CHANNEL_POOL_SIZE", "50"),
+                    # redis-py 8 defaults socket_timeout to 5 s, which aborts the channel layer's
+                    # blocking BZPOPMIN on any socket idle for 5 s and kills the websocket (1011).
+                    "socket_timeout": None,
+                }
+            ],
             "capacity": 500,
             "expiry": 60,
         },
@@ -184,6 +192,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Each pool process loads the language model when it starts (chatbot.tasks); Celery's default of
+# 4 s to report "up" would kill it mid-load, again and again.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", "120")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "false")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A queue name of our own, so two installations (or a test run) sharing one Redis never take each

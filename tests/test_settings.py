@@ -38,12 +38,15 @@ def test_celery_never_loses_a_task() -> None:
     assert conf.task_soft_time_limit < conf.task_time_limit
     assert conf.broker_transport_options == {"visibility_timeout": 600}
     assert conf.task_time_limit == 180
+    assert conf.worker_proc_alive_timeout >= 60  # time to load the model in a new process
     assert conf.broker_url == settings.REDIS_URL
 
 
 def test_the_channel_layer_has_an_explicit_pool_size() -> None:
     layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
     assert layer["CONFIG"]["hosts"][0]["max_connections"] == 50
+    # An idle websocket must not time out its blocking read (redis-py 8 would, after 5 s).
+    assert layer["CONFIG"]["hosts"][0]["socket_timeout"] is None
     assert settings.ASGI_APPLICATION == "servicedesk.asgi.application"
 
 

@@ -28,7 +28,9 @@ def model(monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
 
 
 @pytest.fixture
-def conversation(alice: Customer) -> Conversation:
+def conversation(alice: Customer, monkeypatch: pytest.MonkeyPatch) -> Conversation:
+    # These tests call the reply service by hand: don't also run the task when a question commits.
+    monkeypatch.setattr(services, "_enqueue_reply", lambda message_id: None)
     return services.conversation_start_or_resume(customer=alice, resume=None)
 
 
@@ -39,10 +41,11 @@ def _ask(conversation: Conversation, text: str) -> Message:
 
 @pytest.mark.django_db(transaction=True)
 def test_it_streams_a_reply_and_stores_it(
-    conversation: Conversation, model: FakeBackend, published: list[dict[str, Any]],
+    conversation: Conversation,
+    model: FakeBackend,
+    published: list[dict[str, Any]],
     settings: Any,
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # generate by hand below, not from on_commit
     question = _ask(conversation, "where is my parcel?")
 
     reply = replies.reply_generate(customer_message_id=question.pk)
@@ -71,10 +74,11 @@ def test_it_streams_a_reply_and_stores_it(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_coalesces_tokens_into_a_few_frames_a_second(
-    conversation: Conversation, monkeypatch: pytest.MonkeyPatch,
-    published: list[dict[str, Any]], settings: Any,
+    conversation: Conversation,
+    monkeypatch: pytest.MonkeyPatch,
+    published: list[dict[str, Any]],
+    settings: Any,
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CHAT_STREAM_INTERVAL_MS = 200
     backend = FakeBackend(script=[f"w{i} " for i in range(60)], delay_s=0.01)
     monkeypatch.setattr(replies, "get_backend", lambda: backend)
@@ -92,10 +96,12 @@ def test_it_coalesces_tokens_into_a_few_frames_a_second(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("failure", [LLMTimeout, LLMError])
 def test_a_failing_model_ends_with_an_apology_and_a_human_offer(
-    conversation: Conversation, monkeypatch: pytest.MonkeyPatch,
-    published: list[dict[str, Any]], settings: Any, failure: type[LLMError],
+    conversation: Conversation,
+    monkeypatch: pytest.MonkeyPatch,
+    published: list[dict[str, Any]],
+    settings: Any,
+    failure: type[LLMError],
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     backend = FakeBackend(fail_with=failure)
     monkeypatch.setattr(replies, "get_backend", lambda: backend)
     question = _ask(conversation, "hello?")
@@ -114,10 +120,11 @@ def test_a_failing_model_ends_with_an_apology_and_a_human_offer(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_redelivered_task_does_not_answer_twice(
-    conversation: Conversation, model: FakeBackend, published: list[dict[str, Any]],
+    conversation: Conversation,
+    model: FakeBackend,
+    published: list[dict[str, Any]],
     settings: Any,
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     question = _ask(conversation, "hi")
     replies.reply_generate(customer_message_id=question.pk)
 
@@ -130,10 +137,11 @@ def test_a_redelivered_task_does_not_answer_twice(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_reply_cut_off_by_a_dead_worker_is_rewritten_under_a_new_attempt(
-    conversation: Conversation, model: FakeBackend, published: list[dict[str, Any]],
+    conversation: Conversation,
+    model: FakeBackend,
+    published: list[dict[str, Any]],
     settings: Any,
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     question = _ask(conversation, "hi")
     # The first attempt started streaming, then its worker died.
     dead = services.reply_start(customer_message_id=question.pk, model_name="fake")
@@ -157,7 +165,6 @@ def test_a_reply_cut_off_by_a_dead_worker_is_rewritten_under_a_new_attempt(
 def test_the_prompt_carries_recent_history_in_order(
     conversation: Conversation, model: FakeBackend, settings: Any
 ) -> None:
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     first = _ask(conversation, "first question")
     replies.reply_generate(customer_message_id=first.pk)
     second = _ask(conversation, "second question")

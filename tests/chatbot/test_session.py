@@ -14,11 +14,15 @@ from orders.models import Customer
 URL = "/chat/session/"
 
 
-def _post(client: Client, body: object, origin: str = "http://127.0.0.1:8000"):  # type: ignore[no-untyped-def]
-    return client.post(URL, json.dumps(body), content_type="application/json", headers={"Origin": origin})
+def _post(client: Client, body: object, origin: str = "http://127.0.0.1:8000"):
+    return client.post(
+        URL, json.dumps(body), content_type="application/json", headers={"Origin": origin}
+    )
 
 
-def test_a_signed_in_customer_gets_a_conversation_of_their_own(client: Client, alice: Customer) -> None:
+def test_a_signed_in_customer_gets_a_conversation_of_their_own(
+    client: Client, alice: Customer
+) -> None:
     assert alice.user is not None
     client.force_login(alice.user)
 
@@ -30,7 +34,8 @@ def test_a_signed_in_customer_gets_a_conversation_of_their_own(client: Client, a
     assert data["customer"] == {"name": "Alice"}
     grant = ws_token_check(data["token"])
     assert grant is not None and (str(grant.conversation_id), grant.customer_id) == (
-        data["conversation"], alice.pk,
+        data["conversation"],
+        alice.pk,
     )
 
 
@@ -45,7 +50,9 @@ def test_the_resume_token_continues_the_same_conversation(client: Client, alice:
     assert Conversation.objects.count() == 1
 
 
-def test_bob_cannot_resume_alices_conversation(client: Client, alice: Customer, bob: Customer) -> None:
+def test_bob_cannot_resume_alices_conversation(
+    client: Client, alice: Customer, bob: Customer
+) -> None:
     assert alice.user is not None and bob.user is not None
     client.force_login(alice.user)
     alices = _post(client, {}).json()
@@ -84,7 +91,9 @@ def test_a_foreign_origin_gets_403(client: Client) -> None:
 @pytest.mark.django_db
 def test_an_allowed_origin_gets_cors_headers_and_bad_json_a_400(client: Client) -> None:
     preflight = client.options(URL, headers={"Origin": "http://localhost:8000"})
-    bad = client.post(URL, "{", content_type="application/json", headers={"Origin": "http://localhost:8000"})
+    bad = client.post(
+        URL, "{", content_type="application/json", headers={"Origin": "http://localhost:8000"}
+    )
 
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "http://localhost:8000"

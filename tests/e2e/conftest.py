@@ -49,31 +49,58 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture
-def daphne(stack_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path / "daphne.log").open("wb")
-    process = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "servicedesk.asgi:application"],
-        cwd=ROOT,
-        env=stack_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+class Daphne:
+    """A daphne process on a fixed port that a test can stop and start again."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log, self.port = env, log, _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "servicedesk.asgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(f"{url}/help/", timeout=2)
-                break
+                urllib.request.urlopen(f"{self.url}/help/", timeout=2)
+                return
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "daphne.log").read_text()) from None
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(self.log.read_text()) from None
                 time.sleep(0.2)
-        yield url
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+
+
+@pytest.fixture
+def daphne_server(stack_env: dict[str, str], tmp_path: Path) -> Iterator[Daphne]:
+    server = Daphne(stack_env, tmp_path / "daphne.log")
+    server.start()
+    try:
+        yield server
     finally:
-        _stop(process)
+        server.stop()
+
+
+@pytest.fixture
+def daphne(daphne_server: Daphne) -> str:
+    return daphne_server.url
 
 
 @pytest.fixture
@@ -84,8 +111,8 @@ def celery_worker(
     from this test process go to it too (not run in-process as in unit tests)."""
     from servicedesk.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
-    monkeypatch.setattr(app.conf, "task_default_queue", stack_env["CELERY_QUEUE"])
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "task_default_queue", stack_env["CELERY_QUEUE"])
     queue = stack_env["CELERY_QUEUE"]
     log = (tmp_path / "celery.log").open("wb")
     process = subprocess.Popen(
