@@ -119,13 +119,13 @@ def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
 
 
 def bench_stack(env: dict[str, str], scratch: Path, runs: int, concurrent: int) -> dict[str, float]:
+    import socket
+
     from websockets.sync.client import connect
     from websockets.typing import Origin
 
     from chatbot import services
     from chatbot.tokens import ws_token
-
-    import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

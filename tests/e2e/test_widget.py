@@ -31,7 +31,12 @@ def test_a_shopper_chats_and_the_history_survives_a_reload(
 ) -> None:
     dialogs: list[str] = []
     page = browser.new_page(viewport={"width": 1280, "height": 860})
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(f"{daphne}/")
 
     page.get_by_test_id("sd-launcher").click()
