@@ -34,7 +34,7 @@ bench-chat: setup-dev services model migrate
 
 # Retake the screenshots in docs/images/ (the browser tests, saving what they see).
 screenshots: setup-dev services
-	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_browser.py
+	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_browser.py tests/e2e/test_widget.py
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import override_settings
 
 from chatbot import services
@@ -38,6 +39,9 @@ async def ws() -> AsyncIterator[list[WebsocketCommunicator]]:
     yield opened
     for communicator in opened:
         await communicator.disconnect()
+    # The consumer's database work ran on asgiref's sync thread, which keeps its connection open:
+    # close it there, or PostgreSQL can't drop the test database at the end.
+    await database_sync_to_async(connections.close_all)()
 
 
 async def open_socket(

@@ -72,7 +72,11 @@ def test_it_reads_generation_settings_from_django_settings(settings: Any) -> Non
     settings.LLM_TEMPERATURE = 0.0
 
     assert generation_settings() == GenerationSettings(
-        max_new_tokens=64, timeout_s=9.0, stop=("</s>", "\nUser:"), temperature=0.0
+        max_new_tokens=64,
+        timeout_s=9.0,
+        stop=("</s>", "\nUser:"),
+        temperature=0.0,
+        repetition_penalty=1.15,
     )
 
 
