@@ -124,6 +124,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # client drops anything it receives twice (docs/protocol.md §3).
         assert self.channel_layer is not None
         await self.channel_layer.group_add(self.group, self.channel_name)
+        lang = frame.get("lang")
+        if lang in services.LANGUAGES and lang != conversation.language:
+            await database_sync_to_async(services.conversation_set_language)(
+                conversation_id=conversation.pk, language=lang
+            )
         replay, welcome = await database_sync_to_async(self._replay)(last_seq)
         await self._send(welcome)
         for event in replay:

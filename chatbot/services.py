@@ -62,8 +62,17 @@ def conversation_start_or_resume(
         customer=customer,
         verified_customer=customer,
         started_on=page[:500],
-        language=language if language in ("en", "zh-Hans") else "en",
+        language=language if language in LANGUAGES else "en",
     )
+
+
+LANGUAGES = ("en", "zh-Hans")
+
+
+def conversation_set_language(*, conversation_id: uuid.UUID, language: str) -> None:
+    """The language the assistant answers in (the widget's UI language)."""
+    if language in LANGUAGES:
+        Conversation.objects.filter(pk=conversation_id).update(language=language)
 
 
 def conversation_grant(conversation: Conversation) -> ChatGrant:

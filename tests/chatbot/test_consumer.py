@@ -308,6 +308,24 @@ async def test_a_flood_of_bad_frames_closes_with_4008(
     assert output["type"] == "websocket.send"
 
 
+async def test_hello_sets_the_language_the_assistant_answers_in(
+    ws: list[WebsocketCommunicator], conversation: Conversation
+) -> None:
+    communicator, _ = await open_socket(ws)
+
+    await communicator.send_json_to(
+        {"type": "hello", "token": token_for(conversation), "lang": "zh-Hans"}
+    )
+    await communicator.receive_json_from(timeout=5)
+    await communicator.send_json_to({"type": "handoff"})
+    await communicator.receive_json_from(timeout=5)
+    note = await communicator.receive_json_from(timeout=5)
+
+    await database_sync_to_async(conversation.refresh_from_db)()
+    assert conversation.language == "zh-Hans"
+    assert note["message"]["text"].startswith("我已请我们的客服同事加入对话")
+
+
 async def test_asking_for_a_human_queues_the_conversation(
     ws: list[WebsocketCommunicator], conversation: Conversation
 ) -> None:
