@@ -205,7 +205,7 @@ def reply_start(*, customer_message_id: int, model_name: str) -> Message | None:
             reply.attempt = attempt
             reply.metadata = {**reply.metadata, "model": model_name, "retried": True}
             reply.save(update_fields=["text", "attempt", "metadata", "updated_at"])
-        reply.reply_to = question
+            reply.reply_to = question  # loaded, for the payload's reply_to seq
         transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(reply)))
     return reply
 

@@ -51,11 +51,7 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 def _run_each(
-    request: HttpRequest,
-    rows: QuerySet[Any],
-    label: Callable[[Any], str],
-    call: Callable[[Any], object],
-    done: str,
+    request: HttpRequest, rows: QuerySet[Any], call: Callable[[Any], object], done: str
 ) -> None:
     """Apply a service to each selected row; report successes and each policy error."""
     ok = 0
@@ -63,7 +59,7 @@ def _run_each(
         try:
             call(row)
         except OrderPolicyError as error:
-            messages.error(request, f"{label(row)}: {error.message}")
+            messages.error(request, f"{row}: {error.message}")
         else:
             ok += 1
     if ok:
@@ -303,7 +299,6 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         _run_each(
             request,
             queryset,
-            str,
             lambda o: services.order_capture_payment(order_number=o.number, actor=actor),
             "Payments recorded",
         )
@@ -322,7 +317,6 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         _run_each(
             request,
             queryset,
-            str,
             lambda o: services.order_mark_shipped(
                 order_number=o.number,
                 carrier=form.cleaned_data["carrier"],
@@ -340,7 +334,6 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         _run_each(
             request,
             queryset,
-            str,
             lambda o: services.order_mark_delivered(order_number=o.number, actor=actor),
             "Orders marked delivered",
         )
@@ -356,7 +349,6 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         _run_each(
             request,
             queryset,
-            str,
             lambda o: services.order_cancel(
                 order_number=o.number, reason=form.cleaned_data["reason"], actor=actor
             ),
@@ -460,7 +452,6 @@ class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
         _run_each(
             request,
             queryset,
-            str,
             lambda r: services.return_request_approve(rma_number=r.rma_number, actor=actor),
             "Returns approved",
         )
@@ -476,7 +467,6 @@ class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
         _run_each(
             request,
             queryset,
-            str,
             lambda r: services.return_request_reject(
                 rma_number=r.rma_number, reason=form.cleaned_data["reason"], actor=actor
             ),
@@ -490,7 +480,6 @@ class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
         _run_each(
             request,
             queryset,
-            str,
             lambda r: services.return_request_complete(rma_number=r.rma_number, actor=actor),
             "Returns completed",
         )
