@@ -98,3 +98,56 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.role}: {self.text[:60]}"
+
+
+from django.conf import settings  # noqa: E402
+
+
+class Intent(models.TextChoices):
+    """What a customer's message asks for; the labels of chatbot/nlu/data/intents.jsonl."""
+
+    ORDER_STATUS = "order_status", "Order status"
+    TRACK_SHIPMENT = "track_shipment", "Track shipment"
+    CANCEL_ORDER = "cancel_order", "Cancel order"
+    CHANGE_ORDER = "change_order", "Change order"
+    RETURN_REFUND = "return_refund", "Return or refund"
+    PAYMENT_ISSUE = "payment_issue", "Payment issue"
+    SHIPPING_INFO = "shipping_info", "Shipping info"
+    PRODUCT_QUESTION = "product_question", "Product question"
+    PRODUCT_RECOMMENDATION = "product_recommendation", "Product recommendation"
+    PLACE_ORDER = "place_order", "Place order"
+    ACCOUNT = "account", "Account"
+    COMPLAINT = "complaint", "Complaint"
+    HUMAN_AGENT = "human_agent", "Human agent"
+    GREETING = "greeting", "Greeting"
+    THANKS = "thanks", "Thanks"
+    GOODBYE = "goodbye", "Goodbye"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
+class IntentExample(models.Model):
+    """A phrasing staff taught the assistant, trained on together with the project's data file
+    (`chatbot.nlu.intents`). Inactive rows are kept, not deleted, so a bad example can be
+    switched off and back on."""
+
+    text = models.CharField(max_length=500)
+    label = models.CharField(max_length=32, choices=Intent.choices)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["label", "text"]
+        constraints = [
+            # One text, one label: the same words taught as two intents would only blur both.
+            models.UniqueConstraint(fields=["text"], name="intent_example_text_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.text[:60]}"
