@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -98,9 +99,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.role}: {self.text[:60]}"
-
-
-from django.conf import settings  # noqa: E402
 
 
 class Intent(models.TextChoices):
