@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import uuid
 from typing import Any
@@ -27,6 +28,21 @@ CLOSE_FLOOD = 4008  # as 1008, policy violation
 CLOSE_TOO_BIG = 4009  # as 1009, message too big
 CLOSE_UNSUPPORTED = 4010  # as 1003, binary data
 CLIENT_TYPES = {"hello", "message", "handoff", "ping"}
+# A `confirm` attachment's id as the bot writes it (docs/protocol.md §2.1).
+CONFIRM_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ANSWERS = ("yes", "no")
+
+
+def action_validate(value: object) -> dict[str, str] | None:
+    """The customer's answer to a `confirm` attachment, or None when it is malformed."""
+    if not isinstance(value, dict) or set(value) != {"confirm", "answer"}:
+        return None
+    confirm, answer = value["confirm"], value["answer"]
+    if not isinstance(confirm, str) or not CONFIRM_ID.fullmatch(confirm):
+        return None
+    if answer not in ANSWERS:
+        return None
+    return {"confirm": confirm, "answer": answer}
 
 
 class TokenBucket:
@@ -160,12 +176,25 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except services.ChatInputError as error:
             await self._refuse(error.code, error.message, client_id)
             return
+        action = None
+        if "action" in frame:
+            action = action_validate(frame["action"])
+            if action is None:
+                await self._refuse(
+                    "bad_action",
+                    'action must be {"confirm": "<id>", "answer": "yes" or "no"}',
+                    client_id,
+                )
+                return
         if not self.bucket.take():
             await self._refuse("rate_limited", "too many messages, slow down", client_id)
             return
         try:
             message, _ = await database_sync_to_async(services.message_post_customer)(
-                conversation_id=self.conversation_id, text=text, client_id=client_id
+                conversation_id=self.conversation_id,
+                text=text,
+                client_id=client_id,
+                action=action,
             )
         except services.ChatInputError as error:
             await self._refuse(error.code, error.message, client_id)

@@ -36,6 +36,10 @@ class Conversation(models.Model):
     started_on = models.CharField(max_length=500, blank=True)  # the page the chat began on
     language = models.CharField(max_length=10, default="en")
     last_seq = models.PositiveIntegerField(default=0)  # the newest Message.seq handed out
+    # What the assistant remembers between turns (chatbot.brain.state.DialogueState).
+    bot_state = models.JSONField(default=dict, blank=True)
+    # Why the conversation went to a human: "requested", "complaint", "not_sure", "legal", ...
+    handoff_reason = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

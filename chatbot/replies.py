@@ -1,17 +1,27 @@
-"""Generating the bot's reply to one customer message: the service the reply task calls."""
+"""Generating the bot's reply to one customer message: the service the reply task calls.
+
+The dialogue manager (`chatbot.brain.engine.respond`) decides what to say and does what was asked,
+producing a grounded draft. Where the language model is enabled (`BOT_LLM_MODE=rewrite`) and the
+draft allows it, the model rewords the draft; every sentence it writes passes the grounding check
+(`chatbot.brain.grounding`) before it reaches the customer, and if one fails, the customer gets the
+draft instead. Either way the reply streams."""
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import asdict
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from chatbot import events, selectors, services
-from chatbot.llm import LLMError, LLMTimeout, generation_settings, get_backend
-from chatbot.models import Message, MessageRole, MessageState
-from chatbot.prompts import build_prompt
+from chatbot import events, services
+from chatbot.brain import grounding
+from chatbot.brain.engine import respond
+from chatbot.brain.turn import Turn
+from chatbot.llm import ChatMessage, LLMError, LLMTimeout, generation_settings, get_backend
+from chatbot.models import ConversationStatus, Message, MessageRole, MessageState
 
 log = logging.getLogger(__name__)
 
@@ -23,66 +33,90 @@ APOLOGY = {
 HUMAN_CHIP = {"en": "Talk to a human", "zh-Hans": "转人工客服"}
 RETRY_CHIP = {"en": "Try again", "zh-Hans": "再试一次"}
 
+REWRITE_INSTRUCTIONS = (
+    "You are the customer-service assistant of {shop}. Rewrite the draft reply below so it "
+    "sounds warm and natural, in at most three short sentences. Keep every order number, "
+    "status, date, amount, tracking number, name and link exactly as in the draft. Do not add "
+    "any fact that is not in the draft. Reply with the rewritten text only."
+)
+
+
+class _Rejected(Exception):
+    """The model's wording failed the grounding check."""
+
 
 def reply_generate(*, customer_message_id: int) -> Message | None:
-    """Write (or rewrite, after a crash) the bot's reply, streaming it to the conversation.
-    Idempotent: a message that already has a finished reply is left alone."""
+    """Answer a customer message, streaming the reply to the conversation. Idempotent: a message
+    that already has a finished reply is left alone, and a retried reply reuses the turn the first
+    attempt decided on (so an action is never done twice)."""
     question = Message.objects.select_related("conversation").get(pk=customer_message_id)
     if question.role != MessageRole.CUSTOMER:
         return None
     conversation = question.conversation
+    if conversation.status != ConversationStatus.BOT:
+        return None  # an agent has the conversation: the bot stays silent
     backend = get_backend()
     events.publish(conversation.pk, events.typing_event(True))
     reply = services.reply_start(customer_message_id=question.pk, model_name=backend.name)
     if reply is None:
         events.publish(conversation.pk, events.typing_event(False))
         return None
-    history = selectors.history_for_prompt(question=question, limit=settings.CHAT_HISTORY_MESSAGES)
-    prompt = build_prompt(history=history, language=conversation.language)
-    interval = settings.CHAT_STREAM_INTERVAL_MS / 1000
     started = time.monotonic()
-    first_token: float | None = None
-    pending = ""
-    last_flush = started
     typing = True
+    lang = conversation.language if conversation.language in APOLOGY else "en"
     try:
-        for delta in backend.stream(prompt, generation_settings()):
-            if first_token is None:
-                first_token = time.monotonic() - started
-            pending += delta
-            now = time.monotonic()
-            # Coalesce: one frame per interval (about 5 a second), never one per token; but the
-            # first words go out at once, so coalescing adds nothing to the time to first token.
-            if typing or now - last_flush >= interval:
-                if typing:
-                    events.publish(conversation.pk, events.typing_event(False))
-                    typing = False
-                services.reply_append(reply=reply, text=pending)
-                pending, last_flush = "", now
-        services.reply_append(reply=reply, text=pending)  # the tail, so the stream is whole
-        pending = ""
-        text = reply.text.strip()
-        if not text:
-            raise LLMError("the model returned an empty reply")
-        services.reply_finish(
-            reply=reply,
-            text=text,
-            metadata={
-                "first_token_s": round(first_token or 0.0, 3),
-                "duration_s": round(time.monotonic() - started, 3),
-            },
-        )
-    except (LLMError, SoftTimeLimitExceeded) as error:
+        turn = _turn_for(question=question, reply=reply)
+        written_by, rejected = "draft", ""
+        if _model_may_write(turn):
+            try:
+                _stream_model(reply=reply, question=question, turn=turn, backend=backend)
+                written_by = "model"
+            except _Rejected as why:
+                rejected = str(why)
+                if reply.text:
+                    # Some of the model's sentences went out before one failed: start the reply
+                    # over (clients drop the superseded attempt) with the draft.
+                    reply = services.reply_start(
+                        customer_message_id=question.pk, model_name=backend.name
+                    ) or reply
+            except LLMError as error:
+                rejected = f"model error: {error}"
+                if reply.text:
+                    reply = services.reply_start(
+                        customer_message_id=question.pk, model_name=backend.name
+                    ) or reply
+        if typing:
+            events.publish(conversation.pk, events.typing_event(False))
+            typing = False
+        if written_by == "draft":
+            _stream_text(reply=reply, text=turn.text)
+        metadata: dict[str, Any] = {
+            "intent": turn.intent,
+            "confidence": turn.confidence,
+            "tools": turn.tools,
+            "written_by": written_by,
+            "attachments": turn.all_attachments(),
+            "duration_s": round(time.monotonic() - started, 3),
+        }
+        if rejected:
+            metadata["rejected"] = rejected[:300]
+        if turn.handoff:
+            metadata["handoff"] = turn.handoff
+        services.reply_finish(reply=reply, text=reply.text.strip() or turn.text, metadata=metadata)
+        if turn.handoff:
+            services.conversation_request_handoff(
+                conversation_id=conversation.pk, reason=turn.handoff
+            )
+    except (LLMError, SoftTimeLimitExceeded, Exception) as error:
         reason = "timeout" if isinstance(error, (LLMTimeout, SoftTimeLimitExceeded)) else "error"
-        log.warning("reply to message %s failed: %s", question.pk, error)
-        lang = conversation.language if conversation.language in APOLOGY else "en"
+        log.exception("reply to message %s failed", question.pk)
         services.reply_finish(
             reply=reply,
             text=APOLOGY[lang],
             state=MessageState.FAILED,
             metadata={
                 "error": reason,
-                "partial": reply.text + pending,
+                "partial": reply.text,
                 "attachments": [
                     {"type": "quick_replies", "options": [HUMAN_CHIP[lang], RETRY_CHIP[lang]]}
                 ],
@@ -92,3 +126,81 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
         if typing:
             events.publish(conversation.pk, events.typing_event(False))
     return reply
+
+
+def _turn_for(*, question: Message, reply: Message) -> Turn:
+    """The turn the dialogue manager decided on; a retried reply reuses the stored one."""
+    stored = reply.metadata.get("turn") if isinstance(reply.metadata, dict) else None
+    if isinstance(stored, dict):
+        return Turn(**stored)
+    turn = respond(message=question)
+    reply.metadata = {**reply.metadata, "turn": asdict(turn)}
+    Message.objects.filter(pk=reply.pk).update(metadata=reply.metadata)
+    return turn
+
+
+def _model_may_write(turn: Turn) -> bool:
+    return settings.BOT_LLM_MODE == "rewrite" and turn.llm_ok and bool(turn.text)
+
+
+def _stream_text(*, reply: Message, text: str) -> None:
+    """Stream a finished text sentence by sentence (each a delta frame)."""
+    sentences = grounding.split_sentences(text) or [text]
+    for i, sentence in enumerate(sentences):
+        services.reply_append(reply=reply, text=("" if i == 0 else " ") + sentence)
+
+
+def rewrite_prompt(*, question: Message, turn: Turn) -> list[ChatMessage]:
+    return [
+        ChatMessage(role="system", content=REWRITE_INSTRUCTIONS.format(shop=settings.SHOP_NAME)),
+        ChatMessage(
+            role="user",
+            content=f"Customer message: {question.text}\n\nDraft reply: {turn.text}",
+        ),
+    ]
+
+
+def _sources(turn: Turn, question: Message) -> list[str]:
+    conversation = question.conversation
+    customer = conversation.verified_customer
+    extra = [settings.SHOP_NAME]
+    if customer is not None:
+        extra.append(customer.full_name)
+    return [turn.text, *turn.sources, *extra]
+
+
+def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any) -> None:
+    """Let the model word the reply, one checked sentence at a time. Raises `_Rejected` at the
+    first sentence that states something the sources don't, or if the whole reply drops a value
+    the draft must keep."""
+    sources = _sources(turn, question)
+    buffer = ""
+    sent = ""
+    interval = settings.CHAT_STREAM_INTERVAL_MS / 1000
+    last_flush = 0.0
+
+    def release(sentence: str) -> None:
+        nonlocal sent, last_flush
+        bad = grounding.unsupported(sentence, sources)
+        if bad:
+            raise _Rejected(f"unsupported {bad[:5]} in {sentence[:120]!r}")
+        piece = (" " if sent else "") + sentence
+        sent += piece
+        services.reply_append(reply=reply, text=piece)
+        last_flush = time.monotonic()
+
+    for delta in backend.stream(rewrite_prompt(question=question, turn=turn), generation_settings()):
+        buffer += delta
+        sentences = grounding.split_sentences(buffer)
+        # All but the last are complete; the last may still grow.
+        if len(sentences) > 1 and (time.monotonic() - last_flush >= interval or not sent):
+            for sentence in sentences[:-1]:
+                release(sentence)
+            buffer = sentences[-1]
+    for sentence in grounding.split_sentences(buffer):
+        release(sentence)
+    if not sent.strip():
+        raise _Rejected("empty")
+    missing = grounding.keeps(sent, turn.must_keep)
+    if missing:
+        raise _Rejected(f"dropped {missing[:5]}")

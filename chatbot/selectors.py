@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from chatbot.models import Conversation, Message, MessageRole, MessageState
 from chatbot.tokens import ChatGrant
+from orders.models import (
+    Customer,
+    HelpArticle,
+    Order,
+    OrderItem,
+    PaymentMethod,
+    ProductVariant,
+    ReturnRequest,
+    Shipment,
+)
 
 
 def conversation_for_grant(grant: ChatGrant) -> Conversation | None:
@@ -42,3 +52,100 @@ def history_for_prompt(*, question: Message, limit: int) -> list[Message]:
         .order_by("-seq")[:limit]
     )
     return list(reversed(rows))
+
+
+# --- reads for the assistant's brain (chatbot.brain) -------------------------------------------
+
+
+def customer_for_email_and_order(*, email: str, order_number: str) -> Customer | None:
+    """The customer with this email who placed this order; None when either does not match, so
+    a caller can't tell a wrong email from a wrong order number."""
+    order = (
+        Order.objects.select_related("customer")
+        .filter(number__iexact=order_number, customer__email__iexact=email.strip())
+        .first()
+    )
+    return order.customer if order is not None else None
+
+
+def customer_for_name_and_zip(*, name: str, zip_code: str) -> Customer | None:
+    """The one customer with this full name who has an address or an order shipped to this zip
+    code; None when there is none or more than one."""
+    parts = name.split()
+    if len(parts) < 2:
+        return None
+    first, last = parts[0], " ".join(parts[1:])
+    zip5 = zip_code[:5]
+    matches = (
+        Customer.objects.filter(first_name__iexact=first, last_name__iexact=last)
+        .filter(
+            Q(addresses__postal_code__startswith=zip5)
+            | Q(orders__shipping_address__postal_code__startswith=zip5)
+        )
+        .distinct()[:2]
+    )
+    found = list(matches)
+    return found[0] if len(found) == 1 else None
+
+
+def orders_for_bot(*, customer: Customer, limit: int = 10) -> list[Order]:
+    """The customer's most recent orders with everything the assistant talks about."""
+    return list(
+        Order.objects.filter(customer=customer)
+        .select_related("payment_method")
+        .prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.order_by("id")),
+            Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
+            "payments",
+            "returns",
+        )
+        .order_by("-placed_at")[:limit]
+    )
+
+
+def order_for_bot(*, customer: Customer, number: str) -> Order | None:
+    """One of the customer's orders; None for a number that is someone else's or doesn't exist."""
+    return (
+        Order.objects.filter(customer=customer, number__iexact=number)
+        .select_related("payment_method")
+        .prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.order_by("id")),
+            Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
+            "payments",
+            "returns",
+        )
+        .first()
+    )
+
+
+def returns_for_bot(*, customer: Customer, limit: int = 3) -> list[ReturnRequest]:
+    return list(
+        ReturnRequest.objects.filter(order__customer=customer)
+        .select_related("order")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def help_article_section(*, slug: str, heading: str) -> tuple[str, str] | None:
+    """The paragraph under `heading` in a published help article: (title, text)."""
+    article = HelpArticle.objects.filter(slug=slug, published=True).first()
+    if article is None:
+        return None
+    paragraphs = [p.strip() for p in article.body.split("\n\n")]
+    for paragraph in paragraphs:
+        first, _, rest = paragraph.partition("\n")
+        if first.strip().lower() == heading.lower() and rest.strip():
+            return article.title, " ".join(rest.split())
+    return None
+
+
+def payment_methods_for_bot(*, customer: Customer) -> list[PaymentMethod]:
+    return list(PaymentMethod.objects.filter(customer=customer, is_active=True))
+
+
+def product_variants_for_bot(*, product_id: int) -> list[ProductVariant]:
+    return list(
+        ProductVariant.objects.filter(
+            product_id=product_id, is_active=True, product__is_active=True
+        ).select_related("product")
+    )

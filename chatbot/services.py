@@ -91,10 +91,16 @@ def _lock(conversation_id: uuid.UUID) -> Conversation:
 
 
 def message_post_customer(
-    *, conversation_id: uuid.UUID, text: str, client_id: str = ""
+    *,
+    conversation_id: uuid.UUID,
+    text: str,
+    client_id: str = "",
+    action: dict[str, str] | None = None,
 ) -> tuple[Message, bool]:
     """Store a customer message and, after commit, broadcast it and enqueue the reply.
-    Returns (message, created); a resent `client_id` returns the original message."""
+    Returns (message, created); a resent `client_id` returns the original message.
+    `action` is the customer's answer to a `confirm` attachment, already validated by the
+    consumer ({"confirm": id, "answer": "yes" | "no"}); the reply reads it from the metadata."""
     text = text_validate(text)
     client_id = client_id[:64] if isinstance(client_id, str) else ""
     with transaction.atomic():
@@ -111,6 +117,7 @@ def message_post_customer(
             role=MessageRole.CUSTOMER,
             text=text,
             client_id=client_id,
+            metadata={"action": action} if action else {},
         )
         answer = conversation.status == ConversationStatus.BOT
         transaction.on_commit(
@@ -152,15 +159,18 @@ HANDOFF_TEXT = {
 }
 
 
-def conversation_request_handoff(*, conversation_id: uuid.UUID) -> Conversation:
-    """The customer asked for a human: queue the conversation and tell them. (The agent desk
-    picks queued conversations up.)"""
+def conversation_request_handoff(
+    *, conversation_id: uuid.UUID, reason: str = "requested"
+) -> Conversation:
+    """Hand the conversation to a human (the customer asked, or the assistant decided): queue it
+    and tell the customer. (The agent desk picks queued conversations up.)"""
     with transaction.atomic():
         conversation = _lock(conversation_id)
         if conversation.status != ConversationStatus.BOT:
             return conversation
         conversation.status = ConversationStatus.QUEUED
-        conversation.save(update_fields=["status", "updated_at"])
+        conversation.handoff_reason = reason[:40]
+        conversation.save(update_fields=["status", "handoff_reason", "updated_at"])
         message = Message.objects.create(
             conversation=conversation,
             seq=_next_seq(conversation),
@@ -173,6 +183,23 @@ def conversation_request_handoff(*, conversation_id: uuid.UUID) -> Conversation:
             lambda: events.publish(conversation.pk, events.message_event(message))
         )
     return conversation
+
+
+def conversation_verify(*, conversation: Conversation, customer: Customer) -> bool:
+    """Record that the guest in this conversation proved to be `customer`. One customer per
+    conversation: False (and no change) when it is already verified as someone else. The caller
+    holds the conversation's row lock (the assistant's turn does)."""
+    if conversation.verified_customer_id not in (None, customer.pk):
+        return False
+    conversation.verified_customer = customer
+    conversation.save(update_fields=["verified_customer", "updated_at"])
+    return True
+
+
+def conversation_save_bot_state(*, conversation: Conversation, state: dict[str, Any]) -> None:
+    """Store the assistant's dialogue state; the caller holds the conversation's row lock."""
+    conversation.bot_state = state
+    conversation.save(update_fields=["bot_state", "updated_at"])
 
 
 # --- the bot's reply, written by the reply task ---------------------------------------------------

@@ -334,6 +334,25 @@ def order_capture_payment(*, order_number: str, actor: Actor, reference: str = "
     return payment
 
 
+# The actor recorded for payments made on the pay page: no signed-in person makes them.
+PAY_LINK_ACTOR_LABEL = "checkout"
+
+
+@transaction.atomic
+def order_pay_by_link(*, order_number: str, reference: str = "") -> Payment:
+    """Record the payment a customer made through a pay link (orders.payment_links). The link's
+    token already proved which order it is for, so the charge is recorded by the system on the
+    customer's behalf. Refused, and nothing recorded, once the order is paid or cancelled: a
+    second click or a replayed form never charges twice."""
+    actor = Actor.system(PAY_LINK_ACTOR_LABEL)
+    order = _lock_order(order_number=order_number, actor=actor)
+    if order.status == OrderStatus.CANCELLED:
+        raise TransitionNotAllowed(f"Order {order.number} is cancelled, so it can't be paid.")
+    if order.status != OrderStatus.PENDING:
+        raise TransitionNotAllowed(f"Order {order.number} is already paid.")
+    return order_capture_payment(order_number=order.number, actor=actor, reference=reference)
+
+
 @transaction.atomic
 def order_mark_shipped(
     *,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/orders/", views.my_orders, name="my_orders"),
     path("account/orders/<str:number>/", views.order_detail, name="order_detail"),
     path("account/orders/<str:number>/cancel/", views.order_cancel, name="order_cancel"),
+    path("pay/<str:token>/", views.pay, name="pay"),
     path("help/", views.help_center, name="help_center"),
     path("help/<slug:slug>/", views.help_article, name="help_article"),
 ]

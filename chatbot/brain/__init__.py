@@ -1,0 +1,1 @@
+"""The bot's brain: what it knows and how it decides what to say."""
