@@ -16,7 +16,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev services migrate seed model bench-chat screenshots clean
+.PHONY: run test lint setup setup-dev services migrate seed model bench-chat bench-bot screenshots clean
 
 run: setup services migrate seed model
 	@PY=$(PY) scripts/run.sh
@@ -31,6 +31,9 @@ model: setup
 
 bench-chat: setup-dev services model migrate
 	$(PY) bench/chat.py
+
+bench-bot: setup-dev services model
+	$(PY) bench/bot.py
 
 # Retake the screenshots in docs/images/ (the browser tests, saving what they see).
 screenshots: setup-dev services

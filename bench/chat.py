@@ -33,7 +33,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-QUESTION = "Hi! I'm looking for a warm jacket for winter hiking. What would you suggest?"
+# A greeting: the assistant's draft for it is one the model may reword, so both sides of the
+# comparison run the model on the same prompt.
+QUESTION = "Hi! What can you help me with?"
 NEW_TOKENS = 100
 
 
@@ -70,10 +72,13 @@ def main() -> None:
 
 
 def _prompt() -> list[Any]:
-    from chatbot.models import Message
-    from chatbot.prompts import build_prompt
+    from django.conf import settings
 
-    return build_prompt(history=[Message(role="customer", text=QUESTION)], language="en")
+    from chatbot.brain.engine import CAPABILITIES
+    from chatbot.prompts import rewrite_prompt
+
+    draft = f"Hi! I'm the {settings.SHOP_NAME} assistant. {CAPABILITIES}"
+    return rewrite_prompt(question=QUESTION, draft=draft, language="en")
 
 
 def _count_tokens(text: str) -> int:

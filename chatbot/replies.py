@@ -20,8 +20,9 @@ from chatbot import events, services
 from chatbot.brain import grounding
 from chatbot.brain.engine import respond
 from chatbot.brain.turn import Turn
-from chatbot.llm import ChatMessage, LLMError, LLMTimeout, generation_settings, get_backend
+from chatbot.llm import LLMError, LLMTimeout, generation_settings, get_backend
 from chatbot.models import ConversationStatus, Message, MessageRole, MessageState
+from chatbot.prompts import rewrite_prompt
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,6 @@ APOLOGY = {
 }
 HUMAN_CHIP = {"en": "Talk to a human", "zh-Hans": "转人工客服"}
 RETRY_CHIP = {"en": "Try again", "zh-Hans": "再试一次"}
-
-REWRITE_INSTRUCTIONS = (
-    "You are the customer-service assistant of {shop}. Rewrite the draft reply below so it "
-    "sounds warm and natural, in at most three short sentences. Keep every order number, "
-    "status, date, amount, tracking number, name and link exactly as in the draft. Do not add "
-    "any fact that is not in the draft. Reply with the rewritten text only."
-)
 
 
 class _Rejected(Exception):
@@ -76,15 +70,21 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
                 if reply.text:
                     # Some of the model's sentences went out before one failed: start the reply
                     # over (clients drop the superseded attempt) with the draft.
-                    reply = services.reply_start(
-                        customer_message_id=question.pk, model_name=backend.name
-                    ) or reply
+                    reply = (
+                        services.reply_start(
+                            customer_message_id=question.pk, model_name=backend.name
+                        )
+                        or reply
+                    )
             except LLMError as error:
                 rejected = f"model error: {error}"
                 if reply.text:
-                    reply = services.reply_start(
-                        customer_message_id=question.pk, model_name=backend.name
-                    ) or reply
+                    reply = (
+                        services.reply_start(
+                            customer_message_id=question.pk, model_name=backend.name
+                        )
+                        or reply
+                    )
         if typing:
             events.publish(conversation.pk, events.typing_event(False))
             typing = False
@@ -107,7 +107,7 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
             services.conversation_request_handoff(
                 conversation_id=conversation.pk, reason=turn.handoff
             )
-    except (LLMError, SoftTimeLimitExceeded, Exception) as error:
+    except Exception as error:
         reason = "timeout" if isinstance(error, (LLMTimeout, SoftTimeLimitExceeded)) else "error"
         log.exception("reply to message %s failed", question.pk)
         services.reply_finish(
@@ -140,7 +140,9 @@ def _turn_for(*, question: Message, reply: Message) -> Turn:
 
 
 def _model_may_write(turn: Turn) -> bool:
-    return settings.BOT_LLM_MODE == "rewrite" and turn.llm_ok and bool(turn.text)
+    """Confirmations must list exactly what will happen, so the model never words them."""
+    confirming = any(a.get("type") == "confirm" for a in turn.attachments)
+    return settings.BOT_LLM_MODE == "rewrite" and turn.llm_ok and bool(turn.text) and not confirming
 
 
 def _stream_text(*, reply: Message, text: str) -> None:
@@ -148,16 +150,6 @@ def _stream_text(*, reply: Message, text: str) -> None:
     sentences = grounding.split_sentences(text) or [text]
     for i, sentence in enumerate(sentences):
         services.reply_append(reply=reply, text=("" if i == 0 else " ") + sentence)
-
-
-def rewrite_prompt(*, question: Message, turn: Turn) -> list[ChatMessage]:
-    return [
-        ChatMessage(role="system", content=REWRITE_INSTRUCTIONS.format(shop=settings.SHOP_NAME)),
-        ChatMessage(
-            role="user",
-            content=f"Customer message: {question.text}\n\nDraft reply: {turn.text}",
-        ),
-    ]
 
 
 def _sources(turn: Turn, question: Message) -> list[str]:
@@ -174,31 +166,42 @@ def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any
     first sentence that states something the sources don't, or if the whole reply drops a value
     the draft must keep."""
     sources = _sources(turn, question)
-    buffer = ""
+    buffer = ""  # model text not yet split into whole sentences
+    checked = ""  # sentences that passed the check, not yet sent
     sent = ""
     interval = settings.CHAT_STREAM_INTERVAL_MS / 1000
     last_flush = 0.0
 
-    def release(sentence: str) -> None:
-        nonlocal sent, last_flush
+    def check(sentence: str) -> None:
+        nonlocal checked
         bad = grounding.unsupported(sentence, sources)
         if bad:
             raise _Rejected(f"unsupported {bad[:5]} in {sentence[:120]!r}")
-        piece = (" " if sent else "") + sentence
-        sent += piece
-        services.reply_append(reply=reply, text=piece)
-        last_flush = time.monotonic()
+        checked += (" " if sent or checked else "") + sentence
 
-    for delta in backend.stream(rewrite_prompt(question=question, turn=turn), generation_settings()):
+    def flush() -> None:
+        nonlocal sent, checked, last_flush
+        if checked:
+            services.reply_append(reply=reply, text=checked)
+            sent, checked = sent + checked, ""
+            last_flush = time.monotonic()
+
+    prompt = rewrite_prompt(
+        question=question.text, draft=turn.text, language=question.conversation.language
+    )
+    for delta in backend.stream(prompt, generation_settings()):
         buffer += delta
         sentences = grounding.split_sentences(buffer)
-        # All but the last are complete; the last may still grow.
-        if len(sentences) > 1 and (time.monotonic() - last_flush >= interval or not sent):
+        if len(sentences) > 1:  # all but the last are whole; the last may still grow
             for sentence in sentences[:-1]:
-                release(sentence)
+                check(sentence)
             buffer = sentences[-1]
+        # The first sentence goes out at once; after that, one frame per interval.
+        if checked and (not sent or time.monotonic() - last_flush >= interval):
+            flush()
     for sentence in grounding.split_sentences(buffer):
-        release(sentence)
+        check(sentence)
+    flush()
     if not sent.strip():
         raise _Rejected("empty")
     missing = grounding.keeps(sent, turn.must_keep)

@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from chatbot.models import Conversation, Message, MessageRole, MessageState
+from chatbot.models import Conversation, Message
 from chatbot.tokens import ChatGrant
 from orders.models import (
     Customer,
@@ -36,22 +36,6 @@ def messages_after(*, conversation_id: uuid.UUID, seq: int) -> QuerySet[Message]
         .select_related("reply_to")
         .order_by("seq")
     )
-
-
-def history_for_prompt(*, question: Message, limit: int) -> list[Message]:
-    """The conversation's recent finished customer/bot/agent messages up to and including
-    `question`, oldest first."""
-    rows = (
-        Message.objects.filter(
-            conversation_id=question.conversation_id,
-            seq__lte=question.seq,
-            role__in=[MessageRole.CUSTOMER, MessageRole.BOT, MessageRole.AGENT],
-            state=MessageState.FINAL,
-        )
-        .exclude(text="")
-        .order_by("-seq")[:limit]
-    )
-    return list(reversed(rows))
 
 
 # --- reads for the assistant's brain (chatbot.brain) -------------------------------------------

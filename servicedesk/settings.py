@@ -218,7 +218,6 @@ CHAT_MAX_TEXT = envint("CHAT_MAX_TEXT", "2000")  # characters in one customer me
 CHAT_MAX_FRAME_BYTES = envint("CHAT_MAX_FRAME_BYTES", "65536")
 CHAT_RATE_BURST = envint("CHAT_RATE_BURST", "5")  # messages a connection may send at once...
 CHAT_RATE_PER_MINUTE = envint("CHAT_RATE_PER_MINUTE", "20")  # ...refilled at this rate
-CHAT_HISTORY_MESSAGES = envint("CHAT_HISTORY_MESSAGES", "12")  # recent messages in the prompt
 CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "200")  # delta coalescing window
 
 # --- The language model ---------------------------------------------------------------------------

@@ -174,6 +174,9 @@ def _split_requests(text: str) -> list[tuple[str, nlu_intents.Prediction]]:
                 requests.append((piece, prediction))
     if len(requests) < 2:
         return [(text, nlu_intents.classify(text))]
+    if requests[0][1].label == "cancel_order" and not any("?" in p for p, _ in requests[1:]):
+        # "cancel SD-100002, I ordered the wrong size": the rest is the reason, not a request.
+        return [(text, requests[0][1])]
     return requests
 
 
@@ -293,6 +296,29 @@ def _need_customer(ctx: Ctx) -> Customer | None:
     return None
 
 
+_BARE_NAME = re.compile(r"[A-Za-z][A-Za-z'-]*(?:\s+[A-Za-z][A-Za-z'-]*){1,3}")
+
+
+_NOT_A_NAME = frozenset(
+    ["my", "the", "and", "or", "is", "am", "i", "im", "it", "zip", "code", "postcode", "order",
+     "email", "name", "please", "thanks", "hi", "hello", "no", "yes", "not", "wrong", "help",
+     "human", "agent", "cancel", "return", "track", "where"]
+)  # fmt: skip
+
+
+def _bare_name(text: str, zip_codes: tuple[str, ...]) -> str | None:
+    """A full name given on its own next to a zip code ("Alice Martin, 98101")."""
+    for code in zip_codes:
+        text = text.replace(code, " ")
+    text = re.sub(r"[,;.:/]", " ", text).strip()
+    if not _BARE_NAME.fullmatch(text):
+        return None
+    words = text.split()
+    if any(w.lower() in _NOT_A_NAME for w in words):
+        return None
+    return " ".join(w if any(c.isupper() for c in w) else w.title() for w in words)
+
+
 def _verification_step(ctx: Ctx) -> bool:
     """Handle identity details in the message. True when this turn is done."""
     ent = ctx.ent
@@ -322,6 +348,8 @@ def _verification_step(ctx: Ctx) -> bool:
         given["name"] = ent.name
     if ent.zip_codes:
         given["zip"] = ent.zip_codes[0]
+        if identifying and not ent.name and (bare := _bare_name(ctx.text, ent.zip_codes)):
+            given["name"] = bare  # "Alice Martin 98101", answering "your full name and zip code"
     customer: Customer | None = None
     attempted = False
     if "email" in given and "order" in given:
@@ -581,6 +609,12 @@ CANCEL_REASONS = (
     "Other reason",
 )
 _BECAUSE = re.compile(r"\b(?:because|as|since|cause|cuz|reason:?)\s+(.{3,200})", re.IGNORECASE)
+# "cancel SD-100002, I ordered the wrong size": a clause after the request is the reason.
+_TRAILING_REASON = re.compile(
+    r"[,.;!?-]\s+((?:i|i'?ve|we|it|the|my|wrong|too|found|changed|ordered|don'?t|no longer|"
+    r"not)\b.{6,200})$",
+    re.IGNORECASE,
+)
 
 
 def _cancel(ctx: Ctx) -> None:
@@ -602,7 +636,7 @@ def _cancel(ctx: Ctx) -> None:
     if not order.is_cancellable:
         _refuse_status(ctx, order, "cancel")
         return
-    reason_match = _BECAUSE.search(ctx.text)
+    reason_match = _BECAUSE.search(ctx.text) or _TRAILING_REASON.search(ctx.text)
     task = _start_task(ctx, "cancel", order)
     if reason_match:
         task.slots["reason"] = reason_match.group(1).strip(" .!")
@@ -899,7 +933,10 @@ def _returns(ctx: Ctx) -> None:
     )
     if order is None:
         return
-    if order.status == OrderStatus.RETURN_REQUESTED:
+    if order.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED) and (
+        order.returns.exists()
+    ):
+        # "Where is my refund for SD-…": a returned order's refund is the news, not a refusal.
         for rma in order.returns.all()[:1]:
             facts.return_summary(ctx.turn, rma)
         ctx.state.task = None
@@ -1276,7 +1313,7 @@ def _fill_task(ctx: Ctx) -> bool:
         if switching and prediction.label not in ("cancel_order", "complaint"):
             ctx.state.task = None
             return False
-        task.slots["reason"] = text[:300]
+        task.slots["reason"] = "Not given" if guard.yes_or_no(text) == "yes" else text[:300]
         task.asking = None
         _propose(ctx)
         return True
@@ -1588,6 +1625,7 @@ def _answer_pending(ctx: Ctx) -> bool:
         # Something else entirely: set the confirmation aside and answer that.
         state.pending = None
         state.task = None
+        state.agenda = []
         ctx.turn.say("I've set the earlier request aside; nothing was changed.")
         return False
     state.pending = None

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 # Numbers in any form: 12, 12.50, 1,299.00, 2026-03-05, 5-7, 10%.
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
 # Identifiers: order and RMA numbers, tracking numbers, SKUs (letters and digits together).
-_IDENT = re.compile(r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
+_IDENT = re.compile(
+    r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b"
+)
 # Capitalised words that are not at the start of a sentence: names of people, products, carriers.
 _CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-zA-Z'’]+")
 _URL = re.compile(r"https?://\S+|www\.\S+|/[a-z0-9/_-]+/", re.IGNORECASE)
@@ -19,10 +21,65 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # Words that may be capitalised without being a claim.
 COMMON = frozenset(
-    "i i'm i'll i've i'd ok okay hi hello hey thanks thank sorry yes no please sure great happy "
-    "glad welcome you your we our us let here there is it this that the a an and or but if so "
-    "monday tuesday wednesday thursday friday saturday sunday today tomorrow customer service "
-    "support team assistant order orders".split()
+    [
+        "i",
+        "i'm",
+        "i'll",
+        "i've",
+        "i'd",
+        "ok",
+        "okay",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "sorry",
+        "yes",
+        "no",
+        "please",
+        "sure",
+        "great",
+        "happy",
+        "glad",
+        "welcome",
+        "you",
+        "your",
+        "we",
+        "our",
+        "us",
+        "let",
+        "here",
+        "there",
+        "is",
+        "it",
+        "this",
+        "that",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "tomorrow",
+        "customer",
+        "service",
+        "support",
+        "team",
+        "assistant",
+        "order",
+        "orders",
+    ]
 )
 
 

@@ -5,6 +5,8 @@ Plain patterns, checked before intent recognition: they must not depend on a cla
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import unicodedata
 
@@ -29,14 +31,23 @@ def _deleet(text: str) -> str:
 
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|prompt|rule|guideline|"
-    r"polic|previous|above|system|programming|restriction)"
+    r"polic|system|programming|restriction"
+    # "ignore all previous", "disregard the above": not "ignore my previous message".
+    r"|(previous|above|prior)\b(?! (message|msg|question|one|order|email|reply|text|comment|typo)))"
+    r"|\bforget (everything|all)\b.{0,30}\b(told|said|know|learn|taught)|\byou work for me\b"
+    r"|\b(repeat|print|output|recite|copy)\b.{0,40}\b(above|verbatim|word for word)\b"
+    # The same in the other languages customers write in (accents are folded away).
+    r"|\b(ignor\w*|oubli\w*|olvid\w*|vergiss\w*|dimentic\w*|esquec\w*|ignorier\w*)\b.{0,60}"
+    r"\b(instruc\w*|istruzion\w*|anweisung\w*|regl\w*|regel\w*|regol\w*|consign\w*|prompt\w*)"
+    r"|(忽略|无视|忘记|忘掉|不要理会).{0,20}(指令|指示|规则|提示|设定|要求)|系统提示|提示词"
     r"|\b(system|hidden|initial|original|developer)\s*(prompt|message|instruction)"
     r"|\b(print|show|reveal|repeat|output|tell me|what (are|is)|give me|dump|leak)\b.{0,30}"
     r"\b(your )?(instructions|prompt|rules|configuration|guidelines)\b"
     r"|\byou are (now|no longer)\b|\bact as\b|\bpretend (to be|you)\b|\bjailbreak|\bdan mode"
     r"|\bdeveloper mode\b|\bsudo\b|\badmin (mode|access|override)\b|\bi am (the|an?) "
     r"(admin|administrator|developer|owner|manager|staff|employee)\b"
-    r"|\bnew (instructions|rules)\b|<\s*/?\s*(system|assistant|im_start|im_end)|\[/?inst\]"
+    r"|\bnew (instructions|rules)\b|<\s*\|?\s*/?\s*(system|assistant|im_start|im_end)|\[/?inst\]"
+    r"|\|im_(start|end)\||\bsystem override\b|\bsystem:"
     r"|\b(list|show|give|tell|read|what are|access)\b.{0,30}\b(all|every|other|another)\b.{0,20}"
     r"\b(customers?|users?|orders?|emails?|accounts?|people)\b"
     r"|\b(list|show|give|tell|read|get|access|display)\b.{0,40}\b\S+@\S+\.\w+'?s?\b.{0,10}"
@@ -71,9 +82,44 @@ PROMISE = re.compile(
 )
 
 
-def is_injection(text: str) -> bool:
+# Letters from other scripts that look like Latin ones ("іgnоrе" in Cyrillic), for the injection
+# check only: elsewhere a Cyrillic letter is a Cyrillic letter.
+_CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁһкмтвпιοαεκνρτυ", "aeopcyxijsdhkmtbnioaekvptu"
+)
+# Spelled out to dodge a pattern: "i g n o r e", "i.g.n.o.r.e", "s-y-s-t-e-m".
+_SPELLED = re.compile(r"(?:\b\w\b\W+){4,}\b\w\b")
+_COMPACT_INJECTION = re.compile(
+    r"(ignore|disregard|forget|bypass)\w{0,12}(instructions|rules|prompt|previous)|systemprompt|"
+    r"(reveal|print|show|repeat)\w{0,8}(prompt|instructions)"
+)
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+
+
+def _decoded(text: str) -> list[str]:
+    """The readable texts of base64-looking words ("aWdub3Jl..." is "ignore...")."""
+    out: list[str] = []
+    for token in _BASE64.findall(text):
+        try:
+            raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        decoded = raw.decode("utf-8", errors="replace")
+        if decoded and sum(ch.isprintable() for ch in decoded) / len(decoded) > 0.9:
+            out.append(decoded)
+    return out
+
+
+def is_injection(text: str, *, _depth: int = 0) -> bool:
     folded = fold(text)
-    return bool(INJECTION.search(folded) or INJECTION.search(_deleet(folded)))
+    variants = [folded, _deleet(folded), folded.translate(_CONFUSABLES), folded[::-1]]
+    if any(INJECTION.search(v) for v in variants):
+        return True
+    if _SPELLED.search(folded):
+        compact = re.sub(r"[^a-z]", "", _deleet(folded.translate(_CONFUSABLES)))
+        if _COMPACT_INJECTION.search(compact):
+            return True
+    return _depth == 0 and any(is_injection(d, _depth=1) for d in _decoded(text))
 
 
 def sensitive_topic(text: str) -> str | None:

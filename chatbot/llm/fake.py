@@ -11,7 +11,8 @@ from chatbot.llm.base import ChatMessage, GenerationSettings, LLMError, LLMTimeo
 
 
 class FakeBackend:
-    """Replies "Thanks for your message! You said: <last user message>", one word a delta.
+    """Replies "Thanks for your message! You said: <last user message>", one word a delta; asked
+    to reword a draft (`chatbot.prompts.rewrite_prompt`), it returns the draft as is.
 
     Configure per instance or, for code that builds its own through `get_backend()`, on the class:
     `script` replaces the reply's deltas; `delay_s` is slept before each delta; `fail_with` is
@@ -69,5 +70,8 @@ class FakeBackend:
         if self.script is not None:
             return [delta for delta in self.script if delta]
         said = next((m.content for m in reversed(messages) if m.role == "user"), "")
+        if "Draft reply: " in said:
+            # Asked to reword the assistant's draft: a perfect rewriter returns it unchanged.
+            return re.findall(r"\s*\S+", said.split("Draft reply: ", 1)[1])
         # Word-sized pieces with their leading space, the way a tokenizer splits English.
         return re.findall(r"\s*\S+", f"Thanks for your message! You said: {said}")

@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,29 +313,56 @@ def classifier_train(
 
 # --- the process's classifier ------------------------------------------------------------------
 
+# How often a process compares the database's examples with those its classifier learned. Staff
+# teach examples in the admin, which resets the admin's own process; the reply workers notice
+# within this long.
+REFRESH_SECONDS = 10.0
+
 _lock = threading.Lock()
 _classifier: IntentClassifier | None = None
+_fingerprint: str | None = None  # of the examples `_classifier` learned
+_checked_at = 0.0  # `_clock()` of the last comparison
+_clock = time.monotonic  # a clock that never goes back; tests move it
+
+
+def examples_fingerprint() -> str:
+    """A hash of the active database examples, read in one query. Not a count and a newest date:
+    staff correct a label by editing a row, which changes neither."""
+    rows = (
+        IntentExample.objects.filter(active=True).order_by("pk").values_list("pk", "label", "text")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
 
 
 def get_classifier() -> IntentClassifier:
-    """The process's classifier, trained on first use. Training holds the lock, so a reset that
-    comes meanwhile waits and then drops the result: it never keeps a stale one."""
-    global _classifier
+    """The process's classifier, trained on first use and again when the database's examples
+    changed (compared at most every REFRESH_SECONDS), so an example taught in the admin reaches
+    every worker. Training holds the lock, so a reset that comes meanwhile waits and then drops
+    the result: it never keeps a stale one."""
+    global _classifier, _fingerprint, _checked_at
     classifier = _classifier
-    if classifier is not None:
+    if classifier is not None and _clock() - _checked_at < REFRESH_SECONDS:
         return classifier
     with _lock:
-        if _classifier is None:
+        if _classifier is not None and _clock() - _checked_at < REFRESH_SECONDS:
+            return _classifier
+        # Read before training: an example added meanwhile is learned now and retrained for
+        # once more at the next check, never missed.
+        fingerprint = examples_fingerprint()
+        if _classifier is None or fingerprint != _fingerprint:
             _classifier = classifier_train()
+            _fingerprint = fingerprint
+        _checked_at = _clock()
         return _classifier
 
 
 def classifier_reset() -> None:
     """Forget this process's classifier; the next `classify()` trains a fresh one, with the
     database's examples as they are then."""
-    global _classifier
+    global _classifier, _fingerprint
     with _lock:
         _classifier = None
+        _fingerprint = None
 
 
 def classify(text: str) -> Prediction:

@@ -53,6 +53,7 @@
       quickReplies: "Suggested replies",
       confirm: "Your answer",
       products: "Suggested products",
+      links: "Links",
       view: "View",
       jump: "New messages",
       dismiss: "Dismiss",
@@ -108,6 +109,7 @@
       quickReplies: "推荐回复",
       confirm: "您的选择",
       products: "推荐商品",
+      links: "相关链接",
       view: "查看",
       jump: "有新消息",
       dismiss: "关闭提示",
@@ -696,6 +698,9 @@
         if (!a || typeof a !== "object") continue;
         if (a.type === "products" && Array.isArray(a.items) && a.items.length) {
           p.extras.appendChild(productList(a.items));
+        } else if (a.type === "links" && Array.isArray(a.items) && a.items.length) {
+          const links = linkList(a.items);
+          if (links.firstChild) p.extras.appendChild(links);
         } else if (a.type === "quick_replies" && Array.isArray(a.options) && a.options.length) {
           const group = el("div", "sd-chips", { role: "group", "aria-label": T.quickReplies });
           for (const o of a.options) if (typeof o === "string" && o.trim()) group.appendChild(chip(o));
@@ -749,6 +754,27 @@
     return group;
   }
 
+  // Links the bot's answer came from or points to: a help article, a carrier's tracking page,
+  // the page to pay an order placed in the chat.
+  function linkList(items) {
+    const list = el("ul", "sd-links", { "aria-label": T.links, "data-testid": "sd-links" });
+    for (const it of items.slice(0, 4)) {
+      if (!it || typeof it !== "object") continue;
+      const href = safeUrl(it.url);
+      const title = typeof it.title === "string" ? it.title : "";
+      if (!href || !title) continue;
+      const a = el("a", "sd-link", { href: href, text: title });
+      if (new URL(href).origin !== location.origin) {
+        a.setAttribute("target", "_blank");
+        a.setAttribute("rel", "noopener noreferrer");
+      }
+      const li = el("li", "");
+      li.appendChild(a);
+      list.appendChild(li);
+    }
+    return list;
+  }
+
   function productList(items) {
     const list = el("ul", "sd-products", { "aria-label": T.products });
     for (const it of items.slice(0, 12)) {
@@ -767,6 +793,9 @@
       info.appendChild(el("p", "sd-product-name", { text: name }));
       if (it.price !== undefined && it.price !== null && it.price !== "") {
         info.appendChild(el("p", "sd-product-price", { text: String(it.price) }));
+      }
+      if (typeof it.reason === "string" && it.reason) {
+        info.appendChild(el("p", "sd-product-reason", { text: it.reason }));
       }
       const href = safeUrl(it.url);
       if (href) {

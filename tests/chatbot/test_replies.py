@@ -1,4 +1,5 @@
-"""The reply service with the scripted model: streaming, coalescing, failure, redelivery."""
+"""The reply service with the scripted model: the grounded draft, the model's checked wording,
+streaming, failure, redelivery and handoff."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from chatbot import events, replies, services
 from chatbot.llm import LLMError, LLMTimeout
 from chatbot.llm.fake import FakeBackend
-from chatbot.models import Conversation, Message, MessageState
-from orders.models import Customer
+from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
+from orders.models import AuditEvent, Customer, Order, OrderStatus
+from tests.conftest import OrderMaker
 
 
 @pytest.fixture
@@ -34,146 +36,217 @@ def conversation(alice: Customer, monkeypatch: pytest.MonkeyPatch) -> Conversati
     return services.conversation_start_or_resume(customer=alice, resume=None)
 
 
-def _ask(conversation: Conversation, text: str) -> Message:
-    message, _ = services.message_post_customer(conversation_id=conversation.pk, text=text)
+def _ask(conversation: Conversation, text: str, **action: str) -> Message:
+    message, _ = services.message_post_customer(
+        conversation_id=conversation.pk, text=text, action=action or None
+    )
     return message
 
 
+def _reply(conversation: Conversation, text: str, **action: str) -> Message:
+    question = _ask(conversation, text, **action)
+    reply = replies.reply_generate(customer_message_id=question.pk)
+    assert reply is not None
+    reply.refresh_from_db()
+    return reply
+
+
 @pytest.mark.django_db(transaction=True)
-def test_it_streams_a_reply_and_stores_it(
+def test_an_order_question_streams_a_grounded_draft(
     conversation: Conversation,
+    order_in_status: OrderMaker,
+    alice: Customer,
     model: FakeBackend,
     published: list[dict[str, Any]],
     settings: Any,
 ) -> None:
-    question = _ask(conversation, "where is my parcel?")
+    settings.BOT_LLM_MODE = "off"
+    order = order_in_status(alice, OrderStatus.PROCESSING)
 
-    reply = replies.reply_generate(customer_message_id=question.pk)
+    reply = _reply(conversation, f"what's the status of {order.number}?")
 
-    assert reply is not None
-    reply.refresh_from_db()
     assert reply.state == MessageState.FINAL
-    assert reply.text == "Thanks for your message! You said: where is my parcel?"
-    assert (reply.seq, reply.reply_to_id) == (2, question.pk)
-    assert reply.metadata["model"] == "fake"
-    kinds = [e["type"] for e in published]
-    assert kinds[:3] == ["message", "typing", "message"]  # the question, typing, the empty reply
-    assert kinds[-1] == "end"
+    assert f"Order {order.number}" in reply.text and "is processing" in reply.text
+    assert f"${order.grand_total}" in reply.text
+    assert reply.metadata["intent"] == "order_status"
+    assert reply.metadata["written_by"] == "draft"
+    assert "order_lookup" in reply.metadata["tools"]
+    assert model.calls == []  # no model in the loop
     deltas = [e for e in published if e["type"] == "delta"]
+    assert len(deltas) >= 2  # a sentence a frame
     assert "".join(d["text"] for d in deltas) == reply.text
-    assert all(d["attempt"] == reply.attempt for d in deltas)
     assert [d["offset"] for d in deltas] == [
         sum(len(x["text"]) for x in deltas[:i]) for i in range(len(deltas))
     ]
-    typing = [e["on"] for e in published if e["type"] == "typing"]
-    assert typing == [True, False]
-    # The model saw the system prompt and the question.
-    assert model.calls[0][0].role == "system"
-    assert model.calls[0][-1].content == "where is my parcel?"
+    assert [e["on"] for e in published if e["type"] == "typing"] == [True, False]
+    assert published[-1]["type"] == "end"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_coalesces_tokens_into_a_few_frames_a_second(
+def test_the_model_words_a_reply_that_passes_the_check(
+    conversation: Conversation, model: FakeBackend, published: list[dict[str, Any]]
+) -> None:
+    reply = _reply(conversation, "hi")
+
+    assert reply.metadata["written_by"] == "model"
+    assert reply.text.startswith("Hi, Alice!")
+    # The model was asked to reword the draft, with the customer's words as data.
+    prompt = model.calls[0]
+    assert prompt[0].role == "system" and "Do not add any fact" in prompt[0].content
+    assert prompt[-1].content.startswith("Customer message: hi\n\nDraft reply: Hi, Alice!")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_model_sentence_with_an_invented_figure_never_reaches_the_customer(
+    conversation: Conversation,
+    order_in_status: OrderMaker,
+    alice: Customer,
+    monkeypatch: pytest.MonkeyPatch,
+    published: list[dict[str, Any]],
+) -> None:
+    order = order_in_status(alice, OrderStatus.SHIPPED)
+    backend = FakeBackend(
+        script=[f"Order {order.number} is on its way. ", "It ", "arrives ", "on ", "May ", "3."]
+    )
+    monkeypatch.setattr(replies, "get_backend", lambda: backend)
+
+    reply = _reply(conversation, f"where is {order.number}")
+
+    assert reply.metadata["written_by"] == "draft"
+    assert "unsupported" in reply.metadata["rejected"]
+    assert "May" not in reply.text and "1ZTEST" in reply.text
+    # The first sentence passed and went out; the reply then restarted under a new attempt.
+    attempts = {e["attempt"] for e in published if e["type"] == "delta"}
+    assert len(attempts) == 2
+    end = next(e for e in published if e["type"] == "end")
+    assert end["message"]["text"] == reply.text and end["message"]["attempt"] == reply.attempt
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_model_reply_that_drops_the_order_number_is_replaced_by_the_draft(
+    conversation: Conversation,
+    order_in_status: OrderMaker,
+    alice: Customer,
+    monkeypatch: pytest.MonkeyPatch,
+    published: list[dict[str, Any]],
+) -> None:
+    order = order_in_status(alice, OrderStatus.PROCESSING)
+    backend = FakeBackend(script=["Your ", "order ", "is ", "being ", "prepared."])
+    monkeypatch.setattr(replies, "get_backend", lambda: backend)
+
+    reply = _reply(conversation, f"status of {order.number}")
+
+    assert reply.metadata["written_by"] == "draft"
+    assert "dropped" in reply.metadata["rejected"]
+    assert order.number in reply.text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("failure", [LLMTimeout, LLMError])
+def test_a_failing_model_still_leaves_the_customer_the_draft(
+    conversation: Conversation,
+    monkeypatch: pytest.MonkeyPatch,
+    published: list[dict[str, Any]],
+    failure: type[LLMError],
+) -> None:
+    backend = FakeBackend(fail_with=failure, fail_after=2)
+    monkeypatch.setattr(replies, "get_backend", lambda: backend)
+
+    reply = _reply(conversation, "hello?")
+
+    assert reply.state == MessageState.FINAL
+    assert reply.text.startswith("Hi, Alice!")
+    assert reply.metadata["written_by"] == "draft"
+    assert "model error" in reply.metadata["rejected"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_turn_ends_with_an_apology_and_a_human_offer(
+    conversation: Conversation,
+    model: FakeBackend,
+    monkeypatch: pytest.MonkeyPatch,
+    published: list[dict[str, Any]],
+) -> None:
+    def explode(**_: Any) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(replies, "respond", explode)
+
+    reply = _reply(conversation, "hello?")
+
+    assert reply.state == MessageState.FAILED
+    assert reply.text.startswith("Sorry, I couldn't finish my answer")
+    assert reply.metadata["attachments"][0]["options"][0] == "Talk to a human"
+    assert published[-1]["type"] == "typing" and published[-1]["on"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coalescing_keeps_model_frames_to_a_few_a_second(
     conversation: Conversation,
     monkeypatch: pytest.MonkeyPatch,
     published: list[dict[str, Any]],
     settings: Any,
 ) -> None:
     settings.CHAT_STREAM_INTERVAL_MS = 200
-    backend = FakeBackend(script=[f"w{i} " for i in range(60)], delay_s=0.01)
+    backend = FakeBackend(script=["Sure", ". "] * 30, delay_s=0.01)
     monkeypatch.setattr(replies, "get_backend", lambda: backend)
-    question = _ask(conversation, "tell me a story")
 
-    replies.reply_generate(customer_message_id=question.pk)
+    reply = _reply(conversation, "hi")
 
     deltas = [e for e in published if e["type"] == "delta"]
-    # 60 tokens over ~0.6 s at 5 frames a second: a handful of frames, not 60.
-    assert 1 <= len(deltas) <= 5
-    final = next(e for e in published if e["type"] == "end")
-    assert final["message"]["text"] == "".join(f"w{i} " for i in range(60)).strip()
+    # 60 tokens over ~0.6 s at 5 frames a second: a handful of frames, not 30 sentences.
+    assert 1 <= len(deltas) <= 6
+    assert reply.text == " ".join(["Sure."] * 30)
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("failure", [LLMTimeout, LLMError])
-def test_a_failing_model_ends_with_an_apology_and_a_human_offer(
+def test_a_redelivered_task_does_not_answer_or_act_twice(
     conversation: Conversation,
-    monkeypatch: pytest.MonkeyPatch,
-    published: list[dict[str, Any]],
-    settings: Any,
-    failure: type[LLMError],
-) -> None:
-    backend = FakeBackend(fail_with=failure)
-    monkeypatch.setattr(replies, "get_backend", lambda: backend)
-    question = _ask(conversation, "hello?")
-
-    reply = replies.reply_generate(customer_message_id=question.pk)
-
-    assert reply is not None
-    reply.refresh_from_db()
-    assert reply.state == MessageState.FAILED
-    assert reply.text.startswith("Sorry, I couldn't finish my answer")
-    assert reply.metadata["error"] == ("timeout" if failure is LLMTimeout else "error")
-    assert reply.metadata["attachments"][0]["options"][0] == "Talk to a human"
-    assert published[-1]["type"] == "typing" and published[-1]["on"] is False
-    assert any(e["type"] == "end" and e["message"]["state"] == "failed" for e in published)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_redelivered_task_does_not_answer_twice(
-    conversation: Conversation,
+    order_in_status: OrderMaker,
+    alice: Customer,
     model: FakeBackend,
     published: list[dict[str, Any]],
-    settings: Any,
 ) -> None:
-    question = _ask(conversation, "hi")
-    replies.reply_generate(customer_message_id=question.pk)
+    order = order_in_status(alice, OrderStatus.PROCESSING)
+    _reply(conversation, f"cancel {order.number} because I ordered by mistake")
+    question = _ask(conversation, "yes")
+    # The first attempt decided, cancelled the order, started streaming, then its worker died.
+    first = replies.reply_generate(customer_message_id=question.pk)
+    assert first is not None
+    Message.objects.filter(pk=first.pk).update(state=MessageState.STREAMING, text="Done: ord")
 
     again = replies.reply_generate(customer_message_id=question.pk)
 
-    assert again is None
+    assert again is not None
+    again.refresh_from_db()
+    assert again.state == MessageState.FINAL
+    assert again.text.startswith(f"Done: order {order.number} is cancelled.")
+    assert AuditEvent.objects.filter(action="order.cancel").count() <= 1
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    assert replies.reply_generate(customer_message_id=question.pk) is None  # finished: left alone
     assert Message.objects.filter(reply_to=question).count() == 1
-    assert len(model.calls) == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_reply_cut_off_by_a_dead_worker_is_rewritten_under_a_new_attempt(
-    conversation: Conversation,
-    model: FakeBackend,
-    published: list[dict[str, Any]],
-    settings: Any,
+def test_the_bot_stays_silent_once_an_agent_has_the_chat(
+    conversation: Conversation, model: FakeBackend, published: list[dict[str, Any]]
 ) -> None:
-    question = _ask(conversation, "hi")
-    # The first attempt started streaming, then its worker died.
-    dead = services.reply_start(customer_message_id=question.pk, model_name="fake")
-    assert dead is not None
-    services.reply_append(reply=dead, text="Half a sent")
+    Conversation.objects.filter(pk=conversation.pk).update(status=ConversationStatus.AGENT)
+    question = _ask(conversation, "hello?")
 
-    reply = replies.reply_generate(customer_message_id=question.pk)
-
-    assert reply is not None
-    reply.refresh_from_db()
-    assert reply.seq == dead.seq
-    assert reply.attempt != dead.attempt
-    assert reply.text == "Thanks for your message! You said: hi"
-    assert reply.metadata["retried"] is True
-    # The dead attempt can no longer finish over the new one.
-    assert not services.reply_finish(reply=dead, text="stale", metadata={})
-    assert Message.objects.get(pk=reply.pk).text == reply.text
+    assert replies.reply_generate(customer_message_id=question.pk) is None
+    assert not Message.objects.filter(role=MessageRole.BOT).exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_prompt_carries_recent_history_in_order(
-    conversation: Conversation, model: FakeBackend, settings: Any
+def test_asking_for_a_human_queues_the_chat_with_a_reason(
+    conversation: Conversation, model: FakeBackend, published: list[dict[str, Any]]
 ) -> None:
-    first = _ask(conversation, "first question")
-    replies.reply_generate(customer_message_id=first.pk)
-    second = _ask(conversation, "second question")
+    reply = _reply(conversation, "can I talk to a real person please")
 
-    replies.reply_generate(customer_message_id=second.pk)
-
-    roles = [(m.role, m.content) for m in model.calls[-1][1:]]
-    assert roles == [
-        ("user", "first question"),
-        ("assistant", "Thanks for your message! You said: first question"),
-        ("user", "second question"),
-    ]
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.handoff_reason) == ("queued", "requested")
+    assert reply.metadata["handoff"] == "requested"
+    last = Message.objects.filter(conversation=conversation).order_by("-seq").first()
+    assert last is not None and last.role == MessageRole.SYSTEM
+    assert {"type": "status", "status": "queued"} in published
