@@ -11,6 +11,7 @@ can change it."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -168,6 +169,9 @@ def _split_requests(text: str) -> list[tuple[str, nlu_intents.Prediction]]:
     requests: list[tuple[str, nlu_intents.Prediction]] = []
     seen: set[str] = set()
     for piece, prediction in zip(pieces, predictions, strict=True):
+        if not prediction.is_sure and prediction.guess in _ORDER_INTENTS and _ORDERISH.search(piece):
+            # "where is SD-100123?" is short enough to leave the classifier unsure.
+            prediction = dataclasses.replace(prediction, label=prediction.guess)
         if prediction.is_sure and prediction.label not in _SMALL_TALK:
             if prediction.label not in seen:
                 seen.add(prediction.label)
@@ -201,7 +205,7 @@ def _understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         ):
             label = last
     if label == nlu_intents.NOT_SURE:
-        label = _rescue(ctx, prediction)
+        label = _rescue(ctx, prediction, piece)
     if label == nlu_intents.NOT_SURE:
         _not_sure(ctx)
         return
@@ -229,12 +233,18 @@ _ORDER_INTENTS = {
 }
 
 
-def _rescue(ctx: Ctx, prediction: nlu_intents.Prediction) -> str:
+_MY_ORDER = re.compile(r"\b(my|an?|the|this)\s+(orders?|parcel|package|delivery)\b", re.I)
+
+
+def _rescue(ctx: Ctx, prediction: nlu_intents.Prediction, text: str) -> str:
     """A not-sure message that still says enough to act on: a bare order number means "what
     about this order", a bare product name means "tell me about it"."""
     if ctx.ent.order_numbers:
-        return "order_status"
-    if ctx.ent.products and len(ctx.text.split()) <= 4:
+        return prediction.guess if prediction.guess in _ORDER_INTENTS else "order_status"
+    if _MY_ORDER.search(text):
+        # "track my order please" is about their order, not the Pulse Fitness Tracker.
+        return prediction.guess if prediction.guess in _ORDER_INTENTS else nlu_intents.NOT_SURE
+    if ctx.ent.products and len(text.split()) <= 4:
         return "product_question"
     return nlu_intents.NOT_SURE
 
@@ -837,7 +847,9 @@ def _names_value(text: str, value: str) -> bool:
     """Whether the message names an option value ("Navy", "Light Wash", "M", "34", "large")."""
     v = value.lower()
     if len(v) <= 2 and not v.isdigit():
-        if re.search(rf"(?:\b(?:size|an?|in|to|for|the|one)\s+|^\W*){re.escape(v)}\b", text):
+        if re.search(
+            rf"(?:\b(?:size|an?|in|to|for|the|one|and)\s+|^\W*|[,/&+]\s*){re.escape(v)}\b", text
+        ):
             return True
     elif re.search(rf"(?<![\w.-]){re.escape(v)}(?![\w-]|\.\d)", text):
         return True
@@ -909,7 +921,18 @@ _REFUND_STATUS = re.compile(
 REFUND_METHOD_CHIPS = {"Original payment method": "original", "Gift card": "gift_card"}
 
 
+_RETURN_POLICY = re.compile(
+    r"\b(return|refund)s?\s+(policy|window|period)\b|\bhow (long|many days)\b", re.I
+)
+
+
 def _returns(ctx: Ctx) -> None:
+    if (
+        _RETURN_POLICY.search(ctx.text)
+        and not ctx.ent.order_numbers
+        and _answer_from_help(ctx, fallback=False, prefer=re.compile(r"return", re.I))
+    ):
+        return  # a question about the policy, answered for anyone, not a return to start
     customer = _need_customer(ctx)
     if customer is None:
         return
@@ -1040,10 +1063,26 @@ def _account(ctx: Ctx) -> None:
 # --- help center and products ------------------------------------------------------------------
 
 
-def _answer_from_help(ctx: Ctx, *, category: str | None = None, fallback: bool = True) -> bool:
+def _answer_from_help(
+    ctx: Ctx,
+    *,
+    category: str | None = None,
+    fallback: bool = True,
+    prefer: re.Pattern[str] | None = None,
+) -> bool:
     from chatbot.brain import knowledge
 
-    passages = knowledge.help_search(ctx.text, k=2, category=category)
+    passages = knowledge.help_search(ctx.text, k=5 if prefer else 2, category=category)
+    if prefer is not None:
+        # Among the close matches, the passage about what the question names (and, for "how
+        # much" / "how long" questions, one that states figures) answers it best.
+        figures = bool(re.search(r"\b(how (much|long|many)|cost|price|fee|days?)\b", ctx.text, re.I))
+        preferred = [
+            p
+            for p in passages
+            if prefer.search(f"{p.title} {p.text}") and (not figures or re.search(r"\d", p.text))
+        ]
+        passages = preferred[:1] + [p for p in passages if p not in preferred[:1]]
     if not passages:
         if fallback:
             ctx.turn.say(
@@ -1076,7 +1115,20 @@ def _quote(text: str, limit: int = 420) -> str:
     return text[: cut + 1] if cut > 80 else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
+_ABROAD = re.compile(
+    r"\b(international(ly)?|abroad|overseas|worldwide|outside (the )?(us|usa|united states)|"
+    r"customs|duties|canada|mexico|uk|england|britain|ireland|europe|germany|france|spain|italy|"
+    r"netherlands|australia|new zealand|japan|china|korea|india|brazil|singapore|sweden|norway)\b",
+    re.IGNORECASE,
+)
+
+
 def _shipping_info(ctx: Ctx) -> None:
+    if _ABROAD.search(ctx.text) and not re.search(r"\b(duties|customs|tax)", ctx.text, re.I):
+        # The help center's US rates passage reads much like any shipping question; a question
+        # naming another country is about international shipping.
+        _answer_from_help(ctx, category="shipping", prefer=re.compile("international", re.I))
+        return
     _answer_from_help(ctx, category="shipping")
 
 
@@ -1171,7 +1223,19 @@ _PICK = re.compile(r"\b(first|1st|second|2nd|third|3rd|that one|this one|it)\b",
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
 
 
+_BUY = re.compile(r"\b(buy|order|purchase|get|take|want|checkout|add|place|grab|have)\b", re.I)
+_ASKS_ABOUT = re.compile(
+    r"\b(how much|price|cost|tell me about|what is|what's|describe|in stock|available)\b|\?\s*$",
+    re.I,
+)
+
+
 def _place_order(ctx: Ctx) -> None:
+    if ctx.ent.products and _ASKS_ABOUT.search(ctx.text) and not _BUY.search(ctx.text):
+        # "How much is the lantern?" is a question about it, not an order to confirm.
+        ctx.turn.intent = "product_question"
+        _product_question(ctx)
+        return
     product_id: int | None = None
     if ctx.ent.products:
         product_id = ctx.ent.products[0].product_id
@@ -1208,9 +1272,11 @@ def _order_fill(ctx: Ctx, task: Task, customer: Customer) -> None:
             ctx.state.task = None
             return
         chosen = in_stock[0] if len(in_stock) == 1 and len(variants) == 1 else None
+        previous_id = task.slots.pop("previous_variant_id", None)
+        previous = next((v for v in variants if v.pk == previous_id), None)
         if chosen is None:
-            chosen = _pick_variant(ctx, in_stock, current=_NoVariant(), task=task)
-            if chosen is not None and not _fully_named(ctx, chosen, variants):
+            chosen = _pick_variant(ctx, in_stock, current=previous or _NoVariant(), task=task)
+            if chosen is not None and previous is None and not _fully_named(ctx, chosen, variants):
                 chosen = None
         if chosen is None:
             task.asking = "variant"
@@ -1294,6 +1360,13 @@ def _fill_task(ctx: Ctx) -> bool:
     if customer is None:
         ctx.state.task = None
         return False
+    named = [n for n in ctx.ent.order_numbers if n.upper() != (task.order or "").upper()]
+    if task.order and named and task.name in _TASK_INTENT:
+        # Another order number while filling in this order's request: the customer means that
+        # order (or mistyped one), never "use the number as the reason".
+        ctx.state.task = None
+        HANDLERS[_TASK_INTENT[task.name]](ctx)
+        return True
     order = selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
     if asking == "reason":
         chip = REASON_CHIPS.get(text) if task.name == "return" else None
@@ -1381,11 +1454,11 @@ def _fill_task(ctx: Ctx) -> bool:
     if asking == "payment_method":
         methods = selectors.payment_methods_for_bot(customer=customer)
         folded = text.lower()
-        chosen = [
+        # The chip's label names exactly one ("Gift card ending 7919" also contains "card").
+        chosen = [m for m in methods if m.label.lower() == folded] or [
             m
             for m in methods
-            if m.label.lower() == folded
-            or (m.card_last4 and m.card_last4 in folded)
+            if (m.card_last4 and m.card_last4 in folded)
             or (m.kind in folded.replace(" ", "_"))
             or (m.card_brand and m.card_brand.lower() in folded)
         ]
@@ -1559,7 +1632,7 @@ def _propose(ctx: Ctx) -> None:
         turn.say(
             f"To confirm: I'll order {quantity} × {variant.product.name}{label} at "
             f"{money(variant.price, currency)} each. Subtotal {money(totals.subtotal, currency)}, "
-            f"shipping {money(totals.shipping_total, currency)}, total "
+            f"shipping {money(totals.shipping_total, currency) if totals.shipping_total else 'free'}, total "
             f"{money(totals.grand_total, currency)}, shipped to {facts.address_line(address)}. "
             "You'll get a link to pay.",
             keep=(variant.product.name,),
@@ -1606,6 +1679,9 @@ def _answer_pending(ctx: Ctx) -> bool:
         state.pending = None
         task = state.task
         ctx.turn.intent = f"{task.name}:correct"
+        if "variant_id" in task.slots:
+            # "no, the black one": the options it doesn't name stay as they were.
+            task.slots["previous_variant_id"] = task.slots["variant_id"]
         for key in ("variant_id", "variant_label"):
             task.slots.pop(key, None)
         if ctx.ent.quantity:

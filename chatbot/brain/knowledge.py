@@ -72,6 +72,7 @@ MIN_PASSAGE_CHARS = 80
 # Products: similarity counts fully, a 5-star rating adds this much (a 4.0 adds 0.8 of it): enough
 # to order near-equal matches, too little to beat a clearly better match.
 RATING_BOOST = 0.05
+NAME_BOOST = 0.15  # times the share of the request's words that are in the product's name
 # A product must be at least this similar to a request that names a kind of thing, so "a
 # telescope" in a shop without telescopes finds nothing rather than the least bad products. On
 # the demo catalog requests for things it sells score 0.4-0.7 on their best product; "a
@@ -700,7 +701,19 @@ def recommend(query: str, *, filters: ProductFilters, k: int = 3) -> list[Recomm
     else:
         similarity = np.zeros(len(ids), dtype=np.float32)
     ratings = np.array([float(by_product[pid][0].rating or 0) / 5 for pid in ids], dtype=np.float32)
-    scores = similarity + RATING_BOOST * ratings
+    # Words of the request in a product's name count for more than the embedding alone gives
+    # them: "waterproof jacket" means jackets first, not swimwear that is also "waterproof".
+    wanted = set(_stems(words)) - _FILLER
+    overlap = np.array(
+        [
+            len(wanted & set(_stems(normalize(by_product[pid][0].name)))) / len(wanted)
+            if wanted
+            else 0.0
+            for pid in ids
+        ],
+        dtype=np.float32,
+    )
+    scores = similarity + RATING_BOOST * ratings + NAME_BOOST * overlap
     currency = str(getattr(settings, "SHOP_CURRENCY", "") or "USD")
     found: list[Recommendation] = []
     for i in np.argsort(-scores, kind="stable"):
