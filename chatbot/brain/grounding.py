@@ -18,6 +18,18 @@ _IDENT = re.compile(
 _CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][a-zA-Z'’]+")
 _URL = re.compile(r"https?://\S+|www\.\S+|/[a-z0-9/_-]+/", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Markup a browser or a markdown renderer would act on: tags, comments, inline handlers, links.
+_MARKUP = re.compile(
+    r"<\s*/?\s*[a-z!?][^>]*>?|\bjavascript\s*:|\bon[a-z]+\s*=|!?\[[^\]]*\]\([^)]*\)", re.I
+)
+# Words that promise money or exceptions: a model talked into "every order is free" states no
+# number or name, so these words too must come from the sources.
+_POLICY = re.compile(
+    r"\b(?<!feel )(free|discount\w*|compensat\w*|guarantee\w*|promise\w*|coupon\w*|voucher\w*|"
+    r"waive\w*|goodwill|exception\w*|binding|legally|no charge|costs? nothing|credit|refund\w*|"
+    r"reimburs\w*|on the house|price match\w*)\b",
+    re.IGNORECASE,
+)
 
 # Words that may be capitalised without being a claim.
 COMMON = frozenset(
@@ -91,8 +103,11 @@ def claims(sentence: str) -> list[str]:
     """The checkable statements of a sentence: its numbers, identifiers, emails, links and names."""
     sentence = unicodedata.normalize("NFKC", sentence)
     found: list[str] = []
+    found += _MARKUP.findall(sentence)
+    sentence = _MARKUP.sub(" ", sentence)
     found += _URL.findall(sentence)
     found += _EMAIL.findall(sentence)
+    found += [m.group(0) for m in _POLICY.finditer(sentence)]
     rest = _EMAIL.sub(" ", _URL.sub(" ", sentence))
     found += _IDENT.findall(rest)
     rest = _IDENT.sub(" ", rest)

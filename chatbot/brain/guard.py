@@ -62,7 +62,8 @@ SENSITIVE = {
     ),
     "chargeback": re.compile(
         r"\b(charge ?back|dispute (the|this|a)? ?(charge|payment|transaction)|call my bank|"
-        r"(bank|card issuer|credit card company|paypal) (dispute|claim)|reverse the (charge|payment)|"
+        r"(bank|card issuer|credit card company|paypal) (dispute|claim)|"
+        r"reverse the (charge|payment)|"
         r"fraud(ulent)?|unauthori[sz]ed (charge|payment|transaction)|stolen card|scam(med)?)\b"
     ),
     "safety": re.compile(
@@ -84,9 +85,7 @@ PROMISE = re.compile(
 
 # Letters from other scripts that look like Latin ones ("іgnоrе" in Cyrillic), for the injection
 # check only: elsewhere a Cyrillic letter is a Cyrillic letter.
-_CONFUSABLES = str.maketrans(
-    "аеорсухіјѕԁһкмтвпιοαεκνρτυ", "aeopcyxijsdhkmtbnioaekvptu"
-)
+_CONFUSABLES = str.maketrans("аеорсухіјѕԁһкмтвпιοαεκνρτυ", "aeopcyxijsdhkmtbnioaekvptu")
 # Spelled out to dodge a pattern: "i g n o r e", "i.g.n.o.r.e", "s-y-s-t-e-m".
 _SPELLED = re.compile(r"(?:\b\w\b\W+){4,}\b\w\b")
 _COMPACT_INJECTION = re.compile(
