@@ -88,7 +88,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print("Seeding the demo shop…", flush=True)
     seed_demo()
-    services._enqueue_reply = lambda message_id: None  # type: ignore[assignment]  # turns run here
+    services._enqueue_reply = lambda message_id: None  # turns run here
     print("Warming up the classifier and the indexes…", flush=True)
     intents.get_classifier()
     knowledge.index_warm()

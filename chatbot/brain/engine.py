@@ -26,7 +26,7 @@ from django.db import transaction
 from chatbot import selectors, services
 from chatbot.brain import facts, guard
 from chatbot.brain.state import DialogueState, Pending, Task
-from chatbot.brain.turn import Turn, money
+from chatbot.brain.turn import Turn, day, money
 from chatbot.models import Conversation, Message
 from chatbot.nlu import entities as nlu_entities
 from chatbot.nlu import intents as nlu_intents
@@ -68,7 +68,7 @@ class Ctx:
 def respond(*, message: Message) -> Turn:
     with transaction.atomic():
         conversation = (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .select_related("verified_customer")
             .get(pk=message.conversation_id)
         )
@@ -112,10 +112,9 @@ def _entities(text: str) -> Entities:
 
 def _turn(ctx: Ctx) -> None:
     state = ctx.state
-    if state.pending is not None or ctx.action:
-        if _answer_pending(ctx):
-            _continue_agenda(ctx)
-            return
+    if (state.pending is not None or ctx.action) and _answer_pending(ctx):
+        _continue_agenda(ctx)
+        return
     if guard.is_injection(ctx.text):
         ctx.turn.intent = "injection"
         ctx.turn.say(
@@ -169,13 +168,20 @@ def _split_requests(text: str) -> list[tuple[str, nlu_intents.Prediction]]:
     requests: list[tuple[str, nlu_intents.Prediction]] = []
     seen: set[str] = set()
     for piece, prediction in zip(pieces, predictions, strict=True):
-        if not prediction.is_sure and prediction.guess in _ORDER_INTENTS and _ORDERISH.search(piece):
+        if (
+            not prediction.is_sure
+            and prediction.guess in _ORDER_INTENTS
+            and _ORDERISH.search(piece)
+        ):
             # "where is SD-100123?" is short enough to leave the classifier unsure.
             prediction = dataclasses.replace(prediction, label=prediction.guess)
-        if prediction.is_sure and prediction.label not in _SMALL_TALK:
-            if prediction.label not in seen:
-                seen.add(prediction.label)
-                requests.append((piece, prediction))
+        if (
+            prediction.is_sure
+            and prediction.label not in _SMALL_TALK
+            and prediction.label not in seen
+        ):
+            seen.add(prediction.label)
+            requests.append((piece, prediction))
     if len(requests) < 2:
         return [(text, nlu_intents.classify(text))]
     if requests[0][1].label == "cancel_order" and not any("?" in p for p, _ in requests[1:]):
@@ -196,14 +202,17 @@ def _understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         ctx.ent = _entities(piece)
     label = prediction.label
     last = ctx.state.last_intent
-    if _FOLLOW_UP.search(piece) and len(piece.split()) <= 8 and last in _ORDER_INTENTS:
-        # "and the other one?", "what about SD-100123", "and the payment method?"
-        if not prediction.is_sure or label in ("out_of_scope", "order_status"):
-            label = last
-        elif last == "change_order" and (
-            _PAYMENT_WORDS.search(piece) or _ADDRESS_WORDS.search(piece) or _ITEM_WORDS.search(piece)
-        ):
-            label = last
+    follow_up = _FOLLOW_UP.search(piece) and len(piece.split()) <= 8 and last in _ORDER_INTENTS
+    # "and the other one?", "what about SD-100123", "and the payment method?"
+    about_change = last == "change_order" and bool(
+        _PAYMENT_WORDS.search(piece) or _ADDRESS_WORDS.search(piece) or _ITEM_WORDS.search(piece)
+    )
+    if (
+        follow_up
+        and last is not None
+        and (not prediction.is_sure or label in ("out_of_scope", "order_status") or about_change)
+    ):
+        label = last
     if label == nlu_intents.NOT_SURE:
         label = _rescue(ctx, prediction, piece)
     if label == nlu_intents.NOT_SURE:
@@ -474,7 +483,9 @@ def _order(
 
 
 def _offer_orders(ctx: Ctx, customer: Customer, want: Callable[[Order], bool] | None) -> None:
-    orders = [o for o in selectors.orders_for_bot(customer=customer, limit=5) if not want or want(o)]
+    orders = [
+        o for o in selectors.orders_for_bot(customer=customer, limit=5) if not want or want(o)
+    ]
     if orders:
         ctx.state.listed_orders = [o.number for o in orders]
         ctx.turn.say(
@@ -547,7 +558,7 @@ def _order_status(ctx: Ctx) -> None:
             ctx.turn.say("Here are your recent orders:")
             for order in orders:
                 ctx.turn.say(
-                    f"{order.number}, placed {facts.day(order.placed_at)}: "
+                    f"{order.number}, placed {day(order.placed_at)}: "
                     f"{order.get_status_display().lower()}, "
                     f"{money(order.grand_total, order.currency)}.",
                     keep=(order.number,),
@@ -558,12 +569,12 @@ def _order_status(ctx: Ctx) -> None:
             ctx.turn.chips(*[o.number for o in orders])
             ctx.turn.llm_ok = True
             return
-    order = _order(ctx, customer, want=None, purpose="check", none_text="I don't see any orders.")
-    if order is None:
+    found = _order(ctx, customer, want=None, purpose="check", none_text="I don't see any orders.")
+    if found is None:
         return
-    facts.order_summary(ctx.turn, order)
-    if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-        facts.tracking(ctx.turn, order, after_summary=True)
+    facts.order_summary(ctx.turn, found)
+    if found.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        facts.tracking(ctx.turn, found, after_summary=True)
     ctx.turn.llm_ok = True
 
 
@@ -575,8 +586,10 @@ def _track(ctx: Ctx) -> None:
     order = _order(
         ctx,
         customer,
-        want=lambda o: o.status in (OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING)
-        or bool(ctx.ent.order_numbers),
+        want=lambda o: (
+            o.status in (OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING)
+            or bool(ctx.ent.order_numbers)
+        ),
         purpose="track",
         none_text="None of your orders is on its way right now.",
     )
@@ -634,7 +647,9 @@ def _cancel(ctx: Ctx) -> None:
     order = _order(
         ctx,
         customer,
-        want=lambda o: o.is_cancellable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order),
+        want=lambda o: (
+            o.is_cancellable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order)
+        ),
         purpose="cancel",
         none_text="You have no orders that can still be cancelled: orders can be cancelled only "
         "until they ship.",
@@ -691,7 +706,9 @@ def _change(ctx: Ctx) -> None:
     order = _order(
         ctx,
         customer,
-        want=lambda o: o.is_modifiable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order),
+        want=lambda o: (
+            o.is_modifiable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order)
+        ),
         purpose="change",
         none_text="You have no orders that can still be changed: orders can be changed only "
         "while they are pending.",
@@ -725,7 +742,19 @@ ADDRESS_FORMAT = (
 )
 
 
+# "... my default address to 45 Oak Ave, Seattle, WA 98102": the address came with the request.
+_ADDRESS_GIVEN = re.compile(r"\b(?:to|is)\s*:?\s+(\d[^\n]*)$", re.IGNORECASE)
+
+
 def _ask_address(ctx: Ctx, task: Task, question: str) -> None:
+    given = _ADDRESS_GIVEN.search(ctx.text)
+    if given is not None and ctx.customer is not None:
+        address = parse_address(given.group(1), ctx.customer.full_name)
+        if address is not None:
+            task.slots["address"] = address
+            task.asking = None
+            _propose(ctx)
+            return
     task.asking = "address"
     ctx.turn.say(f"{question} {ADDRESS_FORMAT}")
 
@@ -733,7 +762,9 @@ def _ask_address(ctx: Ctx, task: Task, question: str) -> None:
 _ADDRESS = re.compile(
     r"^\s*(?P<line1>[^,\n]+?)\s*[,\n]\s*(?:(?P<line2>[^,\n]+?)\s*[,\n]\s*)?(?P<city>[^,\n]+?)"
     r"\s*[,\n]\s*(?:(?P<region>[A-Za-z][A-Za-z .]*?)\s*[, ]\s*)?"
-    r"(?P<zip>\d[\d -]{2,9}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d|[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2})"
+    # US/other digits, Canadian "M5H 2N2", British "SW1A 2AA".
+    r"(?P<zip>\d[\d -]{2,9}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d"
+    r"|[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2})"
     r"\s*(?:[,\n]\s*(?P<country>[A-Za-z .]{2,40}))?\s*\.?\s*$"
 )
 COUNTRY_CODES = {
@@ -948,9 +979,11 @@ def _returns(ctx: Ctx) -> None:
     order = _order(
         ctx,
         customer,
-        want=lambda o: o.status == OrderStatus.DELIVERED
-        or bool(ctx.ent.order_numbers)
-        or bool(ctx.state.focus_order),
+        want=lambda o: (
+            o.status == OrderStatus.DELIVERED
+            or bool(ctx.ent.order_numbers)
+            or bool(ctx.state.focus_order)
+        ),
         purpose="return",
         none_text="None of your orders has been delivered yet, so there is nothing to return.",
     )
@@ -971,7 +1004,7 @@ def _returns(ctx: Ctx) -> None:
         deadline = order.return_deadline()
         ctx.turn.say(
             f"The {settings.RETURN_WINDOW_DAYS}-day return window for order {order.number} closed"
-            + (f" on {facts.day(deadline)}" if deadline else "")
+            + (f" on {day(deadline)}" if deadline else "")
             + ", so I can't start a return. If something is wrong with the item, a member of our "
             "team can take a look."
         )
@@ -1076,7 +1109,9 @@ def _answer_from_help(
     if prefer is not None:
         # Among the close matches, the passage about what the question names (and, for "how
         # much" / "how long" questions, one that states figures) answers it best.
-        figures = bool(re.search(r"\b(how (much|long|many)|cost|price|fee|days?)\b", ctx.text, re.I))
+        figures = bool(
+            re.search(r"\b(how (much|long|many)|cost|price|fee|days?)\b", ctx.text, re.I)
+        )
         preferred = [
             p
             for p in passages
@@ -1257,9 +1292,7 @@ def _place_order(ctx: Ctx) -> None:
 
 
 def _order_fill(ctx: Ctx, task: Task, customer: Customer) -> None:
-    variants = [
-        v for v in selectors.product_variants_for_bot(product_id=task.slots["product_id"])
-    ]
+    variants = selectors.product_variants_for_bot(product_id=task.slots["product_id"])
     if not variants:
         ctx.turn.say("Sorry, that product is no longer sold.")
         ctx.state.task = None
@@ -1588,13 +1621,12 @@ def _propose(ctx: Ctx) -> None:
             turn.say(f"To confirm: I'll make {address} your default address.")
     elif name == "payment" and order is not None:
         turn.say(
-            f"To confirm: order {order.number} will be paid with "
-            f"{params['payment_method_label']}.",
+            f"To confirm: order {order.number} will be paid with {params['payment_method_label']}.",
             keep=(order.number,),
         )
     elif name == "return" and order is not None:
         item = next(i for i in order.items.all() if i.pk == params["item_id"])
-        reason = dict((v, k) for k, v in REASON_CHIPS.items()).get(params["reason"], "Other")
+        reason = {v: k for k, v in REASON_CHIPS.items()}.get(params["reason"], "Other")
         if params["kind"] == "exchange":
             turn.say(
                 f"To confirm: I'll open an exchange on order {order.number} of "
@@ -1607,8 +1639,10 @@ def _propose(ctx: Ctx) -> None:
             if params["reason"] in ("damaged", "wrong_item"):
                 refund += order.shipping_total
             refund = min(refund, max(facts.net_paid(order), refund * 0))
-            method = "gift card" if params.get("refund_method") == "gift_card" else (
-                "original payment method"
+            method = (
+                "gift card"
+                if params.get("refund_method") == "gift_card"
+                else ("original payment method")
             )
             turn.say(
                 f"To confirm: I'll open a return on order {order.number} for {item.quantity} × "
@@ -1624,20 +1658,23 @@ def _propose(ctx: Ctx) -> None:
         )
         from orders.pricing import totals_for
 
-        address = params.get("address") or customer.addresses.get(is_default=True).snapshot()
+        ship_to: dict[str, str] = (
+            params.get("address") or customer.addresses.get(is_default=True).snapshot()
+        )
         quantity = int(params.get("quantity") or 1)
-        totals = totals_for(lines=[(variant.price, quantity)], country=address["country"])
+        totals = totals_for(lines=[(variant.price, quantity)], country=ship_to["country"])
         label = f" ({variant.label})" if variant.label else ""
         currency = settings.SHOP_CURRENCY
+        shipping = money(totals.shipping_total, currency) if totals.shipping_total else "free"
         turn.say(
             f"To confirm: I'll order {quantity} × {variant.product.name}{label} at "
             f"{money(variant.price, currency)} each. Subtotal {money(totals.subtotal, currency)}, "
-            f"shipping {money(totals.shipping_total, currency) if totals.shipping_total else 'free'}, total "
-            f"{money(totals.grand_total, currency)}, shipped to {facts.address_line(address)}. "
+            f"shipping {shipping}, total "
+            f"{money(totals.grand_total, currency)}, shipped to {facts.address_line(ship_to)}. "
             "You'll get a link to pay.",
             keep=(variant.product.name,),
         )
-        params["address"] = address
+        params["address"] = ship_to
     else:
         ctx.state.task = None
         turn.say("Sorry, I lost track of that request. Could you start again?")
@@ -1675,7 +1712,11 @@ def _answer_pending(ctx: Ctx) -> bool:
         or bool(_CORRECTION.search(ctx.text))
         or (answer is None and bool(ctx.ent.colours or ctx.ent.sizes or ctx.ent.quantity))
     )
-    if correction and state.task is not None and state.task.name in ("swap", "return", "place_order"):
+    if (
+        correction
+        and state.task is not None
+        and state.task.name in ("swap", "return", "place_order")
+    ):
         state.pending = None
         task = state.task
         ctx.turn.intent = f"{task.name}:correct"
@@ -1689,7 +1730,9 @@ def _answer_pending(ctx: Ctx) -> bool:
         customer = ctx.customer
         if customer is None:
             return False
-        order = selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
+        order = (
+            selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
+        )
         if task.name == "place_order":
             _order_fill(ctx, task, customer)
         elif order is not None and task.name == "return":
@@ -1738,14 +1781,14 @@ def _execute(ctx: Ctx, pending: Pending) -> None:
             )
             turn.say(f"Done: order {order.number} is cancelled.", keep=(order.number,))
             refunded = [
-                pay for pay in order.payments.all() if pay.kind == "refund" and pay.status == "succeeded"
+                pay
+                for pay in order.payments.all()
+                if pay.kind == "refund" and pay.status == "succeeded"
             ]
             if refunded:
                 total = sum((pay.amount for pay in refunded), refunded[0].amount * 0)
-                turn.say(
-                    f"We've refunded {money(total, order.currency)} to "
-                    f"{order.payment_method.label if order.payment_method else 'your payment method'}."
-                )
+                to = order.payment_method.label if order.payment_method else "your payment method"
+                turn.say(f"We've refunded {money(total, order.currency)} to {to}.")
                 _help_link(ctx, "refunds-and-timing")
         elif pending.action == "swap":
             item = order_services.order_swap_variant(
@@ -1776,13 +1819,17 @@ def _execute(ctx: Ctx, pending: Pending) -> None:
         elif pending.action == "return":
             exchange = p.get("variant_id") if p["kind"] == "exchange" else None
             order_obj = selectors.order_for_bot(customer=customer, number=number)
-            item = next(i for i in order_obj.items.all() if i.pk == p["item_id"]) if order_obj else None
+            returned = (
+                next(i for i in order_obj.items.all() if i.pk == p["item_id"])
+                if order_obj
+                else None
+            )
             rma = order_services.return_request_create(
                 order_number=number,
                 lines=[
                     order_services.ReturnLine(
                         order_item_id=int(p["item_id"]),
-                        quantity=item.quantity if item else 1,
+                        quantity=returned.quantity if returned else 1,
                         exchange_variant_id=int(exchange) if exchange else None,
                     )
                 ],
@@ -1818,9 +1865,7 @@ def _execute(ctx: Ctx, pending: Pending) -> None:
             address = order_services.customer_set_default_address(
                 customer=customer, address=p["address"], actor=actor
             )
-            turn.say(
-                f"Done: your default address is now {facts.address_line(address.snapshot())}."
-            )
+            turn.say(f"Done: your default address is now {facts.address_line(address.snapshot())}.")
         elif pending.action == "place_order":
             new = order_services.order_create(
                 customer=customer,
@@ -1833,7 +1878,9 @@ def _execute(ctx: Ctx, pending: Pending) -> None:
                 actor=actor,
             )
             ctx.state.focus_order = new.number
-            _pay_link(ctx, new, intro=f"Done: order {new.number} is placed and waiting for payment.")
+            _pay_link(
+                ctx, new, intro=f"Done: order {new.number} is placed and waiting for payment."
+            )
         ctx.state.task = None
         ctx.state.failures.pop(pending.action, None)
     except OrderPolicyError as error:

@@ -60,7 +60,7 @@ def test_a_confirmation_button_or_a_typed_yes_does_the_action(
     chat = _chat(alice)
 
     proposal = _say(chat, f"cancel {first.number} because it takes too long")
-    assert [a["type"] for a in proposal.metadata["attachments"]] == ["confirm"]
+    assert [a["type"] for a in proposal.metadata["attachments"]] == ["confirm"], proposal.text
     done = _say(chat, "Yes, cancel it", confirm=_pending(chat).id, answer="yes")
     assert "is cancelled" in done.text
 

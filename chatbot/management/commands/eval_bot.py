@@ -9,7 +9,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chatbot.brain.evaluation import DEMO_FILE, Result, ScenarioError, scenarios_load, suite_run
+from chatbot.brain.evaluation import (
+    DEMO_FILE,
+    Result,
+    ScenarioError,
+    demo_drift,
+    scenarios_load,
+    suite_run,
+)
 from orders.models import Customer
 
 
@@ -23,11 +30,6 @@ class Command(BaseCommand):
             "--llm",
             action="store_true",
             help="leave BOT_LLM_MODE as configured (default: off, for speed and determinism)",
-        )
-        parser.add_argument(
-            "--no-reset",
-            action="store_true",
-            help="don't restore the demo personas to their seeded state first",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,6 +46,14 @@ class Command(BaseCommand):
         if not Customer.objects.exists():
             raise CommandError("the database has no customers: run `manage.py seed_demo` first")
 
+        drift = demo_drift()
+        if drift:
+            self.stderr.write(
+                "warning: the demo shop has changed since it was seeded, so scenarios may fail "
+                "for that reason (seed a fresh database): " + "; ".join(drift[:5])
+            )
+        verbose = options["verbosity"] >= 2
+
         def report(result: Result) -> None:
             if result.passed:
                 self.stdout.write(f"{self.style.SUCCESS('PASS')} {result.name}")
@@ -53,10 +63,14 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{self.style.ERROR('FAIL')} {result.name}: {result.failures[0]}{extra}"
                 )
+            if verbose:
+                for said, reply, intent, types in result.transcript:
+                    self.stdout.write(f"    > {said}")
+                    self.stdout.write(f"    < [{intent} {' '.join(types)}] {reply}")
+                for failure in result.failures[1:]:
+                    self.stdout.write(f"    also: {failure}")
 
-        summary = suite_run(
-            scenarios, llm=options["llm"], reset=not options["no_reset"], report=report
-        )
+        summary = suite_run(scenarios, llm=options["llm"], report=report)
         total = len(summary.results)
         self.stdout.write("")
         self.stdout.write(
