@@ -106,8 +106,10 @@ def main() -> None:
 
 def _turn(who: str | None, text: str) -> tuple[float, dict[str, object]]:
     from chatbot import replies, services
+    from chatbot.nlu import encoder
     from orders.models import Customer
 
+    encoder.cache_clear()  # every turn pays for encoding its message once, as in real use
     customer = Customer.objects.get(email=who) if who else None
     conversation = services.conversation_start_or_resume(customer=customer, resume=None)
     message, _ = services.message_post_customer(conversation_id=conversation.pk, text=text)

@@ -23,8 +23,17 @@ class MessageInline(admin.TabularInline[Message, Conversation]):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin[Conversation]):
-    list_display = ["id", "customer", "status", "message_count", "language", "updated_at"]
-    list_filter = ["status", "language"]
+    list_display = [
+        "id",
+        "customer",
+        "status",
+        "assigned_agent",
+        "rating",
+        "message_count",
+        "language",
+        "updated_at",
+    ]
+    list_filter = ["status", "language", "rating"]
     search_fields = ["id", "customer__email", "messages__text"]
     readonly_fields = [
         "id",
@@ -34,11 +43,20 @@ class ConversationAdmin(admin.ModelAdmin[Conversation]):
         "started_on",
         "language",
         "last_seq",
+        "handoff_reason",
+        "priority",
+        "assigned_agent",
+        "queued_at",
+        "assigned_at",
+        "resolved_at",
+        "episode_start_seq",
+        "rating",
+        "rating_comment",
         "created_at",
         "updated_at",
     ]
     inlines = [MessageInline]
-    list_select_related = ["customer"]
+    list_select_related = ["customer", "assigned_agent"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
         return super().get_queryset(request).annotate(n_messages=Count("messages"))

@@ -17,6 +17,7 @@ from django.conf import settings
 from chatbot import events, selectors, services
 from chatbot.models import Conversation
 from chatbot.tokens import ws_token_check
+from desk import events as desk_events
 
 HELLO_TIMEOUT_S = 10
 MAX_REFUSED_IN_A_ROW = 20
@@ -27,7 +28,7 @@ CLOSE_BAD_TOKEN = 4003
 CLOSE_FLOOD = 4008  # as 1008, policy violation
 CLOSE_TOO_BIG = 4009  # as 1009, message too big
 CLOSE_UNSUPPORTED = 4010  # as 1003, binary data
-CLIENT_TYPES = {"hello", "message", "handoff", "ping"}
+CLIENT_TYPES = {"hello", "message", "handoff", "ping", "typing", "rate"}
 # A `confirm` attachment's id as the bot writes it (docs/protocol.md §2.1).
 CONFIRM_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ANSWERS = ("yes", "no")
@@ -116,6 +117,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         elif kind == "ping":
             self.refused = 0
             await self._send({"type": "pong"})
+        elif kind == "typing":
+            # To the staff watching the chat only (desk.events): never back to the customer.
+            await database_sync_to_async(desk_events.staff_publish)(
+                self.conversation_id, events.typing_event(frame.get("on") is True, "customer")
+            )
+        elif kind == "rate":
+            await self._rate(frame)
         else:
             await self._refuse("unknown_type", f"unknown frame type {kind!r}")
 
@@ -202,6 +210,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.refused = 0
         if client_id:
             await self._send({"type": "ack", "client_id": client_id, "seq": message.seq})
+
+    async def _rate(self, frame: dict[str, Any]) -> None:
+        """The customer's rating of a resolved chat (docs/desk.md, "Satisfaction")."""
+        assert self.conversation_id is not None
+        score, comment = frame.get("score"), frame.get("comment", "")
+        rated = await database_sync_to_async(services.conversation_rate)(
+            conversation_id=self.conversation_id,
+            score=score if isinstance(score, int) and not isinstance(score, bool) else 0,
+            comment=comment if isinstance(comment, str) else "",
+        )
+        if not rated:
+            await self._refuse("cannot_rate", "rate a resolved chat from 1 to 5")
+            return
+        self.refused = 0
+        await self._send({"type": "rated", "score": score})
 
     async def _refuse(self, code: str, message: str, client_id: str = "") -> None:
         self.refused += 1

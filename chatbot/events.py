@@ -27,6 +27,8 @@ class MessagePayload(TypedDict):
     created_at: str
     client_id: str
     attachments: list[dict[str, Any]]
+    # Agent messages only: the agent's first name, for the widget's "Sam (Harbor Lane)" label.
+    author: NotRequired[str]
 
 
 class MessageEvent(TypedDict):
@@ -50,11 +52,17 @@ class DeltaEvent(TypedDict):
 class TypingEvent(TypedDict):
     type: Literal["typing"]
     on: bool
+    # Who is typing when it isn't the assistant: "agent" (to the customer) or "customer" (sent to
+    # the staff watching the chat only, never to the customer's socket).
+    role: NotRequired[str]
 
 
 class StatusEvent(TypedDict):
     type: Literal["status"]
     status: str
+    # While queued (docs/desk.md): the place in the queue (1 = next) and the estimated wait.
+    position: NotRequired[int]
+    eta_s: NotRequired[int]
 
 
 class AckEvent(TypedDict):
@@ -78,7 +86,7 @@ def group_name(conversation_id: uuid.UUID | str) -> str:
 
 
 def message_payload(message: Message) -> MessagePayload:
-    return {
+    payload: MessagePayload = {
         "seq": message.seq,
         "role": message.role,
         "text": message.text,
@@ -89,6 +97,10 @@ def message_payload(message: Message) -> MessagePayload:
         "client_id": message.client_id,
         "attachments": list(message.metadata.get("attachments", [])),
     }
+    author = message.metadata.get("author") if isinstance(message.metadata, dict) else None
+    if message.role == "agent" and isinstance(author, str):
+        payload["author"] = author
+    return payload
 
 
 def message_event(message: Message) -> MessageEvent:
@@ -109,12 +121,20 @@ def delta_event(message: Message, *, offset: int, text: str) -> DeltaEvent:
     }
 
 
-def typing_event(on: bool) -> TypingEvent:
-    return {"type": "typing", "on": on}
+def typing_event(on: bool, role: str = "") -> TypingEvent:
+    event: TypingEvent = {"type": "typing", "on": on}
+    if role:
+        event["role"] = role
+    return event
 
 
-def status_event(status: str) -> StatusEvent:
-    return {"type": "status", "status": status}
+def status_event(status: str, position: int | None = None, eta_s: int | None = None) -> StatusEvent:
+    event: StatusEvent = {"type": "status", "status": status}
+    if position is not None:
+        event["position"] = position
+    if eta_s is not None:
+        event["eta_s"] = eta_s
+    return event
 
 
 def error_event(code: str, message: str, client_id: str = "") -> ErrorEvent:
@@ -129,4 +149,8 @@ def publish(conversation_id: uuid.UUID | str, event: Event) -> None:
     layer = get_channel_layer()
     if layer is None:  # pragma: no cover - settings always configure one
         return
-    async_to_sync(layer.group_send)(group_name(conversation_id), {"type": HANDLER, "event": event})
+    # `conversation` lets a staff socket watching several chats tell them apart (desk.consumers).
+    async_to_sync(layer.group_send)(
+        group_name(conversation_id),
+        {"type": HANDLER, "conversation": str(conversation_id), "event": event},
+    )

@@ -19,6 +19,25 @@ class ConversationStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
+# The one transition map (docs/desk.md), enforced in desk.services.conversation_transition.
+# agent -> agent is a transfer to another agent.
+CONVERSATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ConversationStatus.BOT: frozenset({ConversationStatus.QUEUED}),
+    ConversationStatus.QUEUED: frozenset(
+        {ConversationStatus.AGENT, ConversationStatus.BOT, ConversationStatus.RESOLVED}
+    ),
+    ConversationStatus.AGENT: frozenset(
+        {
+            ConversationStatus.QUEUED,
+            ConversationStatus.AGENT,
+            ConversationStatus.BOT,
+            ConversationStatus.RESOLVED,
+        }
+    ),
+    ConversationStatus.RESOLVED: frozenset({ConversationStatus.BOT}),
+}
+
+
 class Conversation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Who was signed in when the conversation started; None for a guest.
@@ -40,11 +59,38 @@ class Conversation(models.Model):
     bot_state = models.JSONField(default=dict, blank=True)
     # Why the conversation went to a human: "requested", "complaint", "not_sure", "legal", ...
     handoff_reason = models.CharField(max_length=40, blank=True)
+    # The agent desk (docs/desk.md). `status` changes only in desk.services.conversation_transition.
+    assigned_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="desk_conversations",
+    )
+    priority = models.IntegerField(default=0)  # in the queue: higher first, then queued_at
+    queued_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # The seq of the customer message that began the current bot episode (0: the first one).
+    episode_start_seq = models.PositiveIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)  # 1-5, after resolve
+    rating_comment = models.TextField(blank=True)
+    last_agent_message_at = models.DateTimeField(null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="conversation_rating_1_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-priority", "queued_at"], name="conversation_queue"),
+        ]
 
     def __str__(self) -> str:
         who = self.customer.email if self.customer else "guest"

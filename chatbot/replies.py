@@ -21,7 +21,7 @@ from chatbot.brain import grounding
 from chatbot.brain.engine import respond
 from chatbot.brain.turn import Turn
 from chatbot.llm import LLMError, LLMTimeout, generation_settings, get_backend
-from chatbot.models import ConversationStatus, Message, MessageRole, MessageState
+from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from chatbot.prompts import rewrite_prompt
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,23 @@ RETRY_CHIP = {"en": "Try again", "zh-Hans": "再试一次"}
 
 class _Rejected(Exception):
     """The model's wording failed the grounding check."""
+
+
+class _Silenced(Exception):
+    """The conversation left the assistant mid-reply (an agent took it, docs/desk.md)."""
+
+
+def _append(*, reply: Message, text: str) -> None:
+    """Stream a chunk, unless the conversation is no longer the assistant's: the status is re-read
+    before every chunk (one indexed single-column query)."""
+    status = (
+        Conversation.objects.filter(pk=reply.conversation_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != ConversationStatus.BOT:
+        raise _Silenced
+    services.reply_append(reply=reply, text=text)
 
 
 def reply_generate(*, customer_message_id: int) -> Message | None:
@@ -107,6 +124,9 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
             services.conversation_request_handoff(
                 conversation_id=conversation.pk, reason=turn.handoff
             )
+    except _Silenced:
+        # Finish with what was sent; the agent's words follow it.
+        services.reply_finish(reply=reply, text=reply.text.strip(), metadata={"interrupted": True})
     except Exception as error:
         reason = "timeout" if isinstance(error, (LLMTimeout, SoftTimeLimitExceeded)) else "error"
         log.exception("reply to message %s failed", question.pk)
@@ -146,10 +166,12 @@ def _model_may_write(turn: Turn) -> bool:
 
 
 def _stream_text(*, reply: Message, text: str) -> None:
-    """Stream a finished text sentence by sentence (each a delta frame)."""
+    """Stream a finished draft: the first sentence at once, the rest in a second frame. (The
+    draft is ready whole; more frames would only cost time, each one a round trip to Redis.)"""
     sentences = grounding.split_sentences(text) or [text]
-    for i, sentence in enumerate(sentences):
-        services.reply_append(reply=reply, text=("" if i == 0 else " ") + sentence)
+    _append(reply=reply, text=sentences[0])
+    if len(sentences) > 1:
+        _append(reply=reply, text=" " + " ".join(sentences[1:]))
 
 
 def _sources(turn: Turn, question: Message) -> list[str]:
@@ -182,7 +204,7 @@ def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any
     def flush() -> None:
         nonlocal sent, checked, last_flush
         if checked:
-            services.reply_append(reply=reply, text=checked)
+            _append(reply=reply, text=checked)
             sent, checked = sent + checked, ""
             last_flush = time.monotonic()
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from chatbot import events, selectors
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
@@ -90,6 +91,34 @@ def _lock(conversation_id: uuid.UUID) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation_id)
 
 
+def conversation_lock(conversation_id: uuid.UUID) -> Conversation:
+    """The conversation row, locked until the transaction ends: every message gets its seq, and
+    every status change happens, under this lock."""
+    return _lock(conversation_id)
+
+
+def message_add(
+    *,
+    conversation: Conversation,
+    role: str,
+    text: str,
+    client_id: str = "",
+    metadata: dict[str, Any] | None = None,
+) -> Message:
+    """Store a message with the next seq and broadcast it after commit. The caller holds the
+    conversation's row lock (`conversation_lock`)."""
+    message = Message.objects.create(
+        conversation=conversation,
+        seq=_next_seq(conversation),
+        role=role,
+        text=text,
+        client_id=client_id,
+        metadata=metadata or {},
+    )
+    transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
+    return message
+
+
 def message_post_customer(
     *,
     conversation_id: uuid.UUID,
@@ -110,19 +139,20 @@ def message_post_customer(
             if existing is not None:
                 return existing, False
         if conversation.status == ConversationStatus.RESOLVED:
-            raise ChatInputError("conversation_closed", "this conversation has been resolved")
-        message = Message.objects.create(
+            # Writing again after a resolved chat starts a new episode with the assistant.
+            from desk.services import conversation_reopen  # desk imports this module
+
+            conversation_reopen(conversation=conversation, seq=conversation.last_seq + 1)
+        conversation.last_customer_message_at = timezone.now()
+        conversation.save(update_fields=["last_customer_message_at", "updated_at"])
+        message = message_add(
             conversation=conversation,
-            seq=_next_seq(conversation),
             role=MessageRole.CUSTOMER,
             text=text,
             client_id=client_id,
             metadata={"action": action} if action else {},
         )
         answer = conversation.status == ConversationStatus.BOT
-        transaction.on_commit(
-            lambda: events.publish(conversation.pk, events.message_event(message))
-        )
         if answer:
             transaction.on_commit(lambda: _enqueue_reply(message.pk))
     return message, True
@@ -139,17 +169,12 @@ def message_post_system(
 ) -> Message:
     with transaction.atomic():
         conversation = _lock(conversation_id)
-        message = Message.objects.create(
+        return message_add(
             conversation=conversation,
-            seq=_next_seq(conversation),
             role=MessageRole.SYSTEM,
             text=text,
             metadata={"attachments": attachments} if attachments else {},
         )
-        transaction.on_commit(
-            lambda: events.publish(conversation.pk, events.message_event(message))
-        )
-    return message
 
 
 HANDOFF_TEXT = {
@@ -157,32 +182,32 @@ HANDOFF_TEXT = {
     "you won't need to repeat yourself.",
     "zh-Hans": "我已请我们的客服同事加入对话。他们能看到上面的全部内容，您无需重复说明。",
 }
+# When no agent is available (outside DESK_HOURS, or nobody online): the widget shows a form to
+# leave an email address and a message (`POST /chat/offline/`) for the `offline_form` attachment.
+HANDOFF_OFFLINE_TEXT = {
+    "en": "I've asked a member of our team to join this chat, but no one is available right now. "
+    "Leave your email address and a message, and we'll answer you by email.",
+    "zh-Hans": "我已请我们的客服同事加入对话，但目前没有客服在线。"
+    "请留下您的邮箱和留言，我们会通过邮件回复您。",
+}
 
 
 def conversation_request_handoff(
     *, conversation_id: uuid.UUID, reason: str = "requested"
 ) -> Conversation:
     """Hand the conversation to a human (the customer asked, or the assistant decided): queue it
-    and tell the customer. (The agent desk picks queued conversations up.)"""
-    with transaction.atomic():
-        conversation = _lock(conversation_id)
-        if conversation.status != ConversationStatus.BOT:
-            return conversation
-        conversation.status = ConversationStatus.QUEUED
-        conversation.handoff_reason = reason[:40]
-        conversation.save(update_fields=["status", "handoff_reason", "updated_at"])
-        message = Message.objects.create(
-            conversation=conversation,
-            seq=_next_seq(conversation),
-            role=MessageRole.SYSTEM,
-            text=HANDOFF_TEXT.get(conversation.language, HANDOFF_TEXT["en"]),
-        )
-        status = conversation.status
-        transaction.on_commit(lambda: events.publish(conversation.pk, events.status_event(status)))
-        transaction.on_commit(
-            lambda: events.publish(conversation.pk, events.message_event(message))
-        )
-    return conversation
+    with its priority, tell the customer, and let the agent desk pick it up
+    (`desk.services.conversation_handoff`, the desk's state machine)."""
+    from desk.services import conversation_handoff  # desk imports this module
+
+    return conversation_handoff(conversation_id=conversation_id, reason=reason)
+
+
+def conversation_rate(*, conversation_id: uuid.UUID, score: int, comment: str = "") -> bool:
+    """The customer's rating (1-5) of a resolved chat; False when the chat isn't resolved."""
+    from desk.services import conversation_rate as rate
+
+    return rate(conversation_id=conversation_id, score=score, comment=comment)
 
 
 def conversation_verify(*, conversation: Conversation, customer: Customer) -> bool:

@@ -1,4 +1,5 @@
-"""`POST /chat/session/`: a websocket token for the visitor's conversation (docs/protocol.md §1)."""
+"""`POST /chat/session/`: a websocket token for the visitor's conversation (docs/protocol.md §1).
+`POST /chat/offline/`: a message left while no agent is available (docs/desk.md)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import json
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from chatbot import services
+from chatbot import selectors, services
 from chatbot.origins import origin_allowed
-from chatbot.tokens import resume_token, ws_token
+from chatbot.tokens import resume_token, ws_token, ws_token_check
 from orders.models import Customer
 
 
@@ -61,3 +62,38 @@ def chat_session(request: HttpRequest) -> HttpResponse:
         ),
         origin,
     )
+
+
+@csrf_exempt  # as chat_session: the Origin check and the chat token do CSRF's job
+def chat_offline(request: HttpRequest) -> HttpResponse:
+    """`{"token", "email", "text"}` with the chat's websocket token: the message becomes a
+    `desk.OfflineTicket`, answered by email."""
+    from desk.services import DeskError, offline_ticket_create
+
+    origin = request.headers.get("Origin", "")
+    if origin and not origin_allowed(origin):
+        return JsonResponse({"error": "origin_not_allowed"}, status=403)
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204), origin)
+    if request.method != "POST":
+        return _cors(JsonResponse({"error": "method_not_allowed"}, status=405), origin)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return _cors(JsonResponse({"error": "bad_json"}, status=400), origin)
+    token = body.get("token")
+    grant = ws_token_check(token) if isinstance(token, str) else None
+    conversation = selectors.conversation_for_grant(grant) if grant is not None else None
+    if conversation is None:
+        return _cors(JsonResponse({"error": "bad_token"}, status=403), origin)
+    try:
+        ticket = offline_ticket_create(
+            conversation_id=conversation.pk, email=body.get("email"), text=body.get("text")
+        )
+    except DeskError as error:
+        return _cors(
+            JsonResponse({"error": error.code, "message": error.message}, status=400), origin
+        )
+    return _cors(JsonResponse({"ticket": ticket.pk}, status=201), origin)

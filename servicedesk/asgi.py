@@ -13,7 +13,10 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 
 from chatbot.origins import chat_allowed_origins  # noqa: E402
-from chatbot.routing import websocket_urlpatterns  # noqa: E402
+from chatbot.routing import websocket_urlpatterns as chat_routes  # noqa: E402
+from desk.routing import websocket_urlpatterns as desk_routes  # noqa: E402
+
+websocket_urlpatterns = chat_routes + desk_routes
 
 application = ProtocolTypeRouter(
     {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,14 @@ def envint(name: str, default: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+
+
+def envdecimal(name: str, default: str) -> Decimal:
+    value = envstr(name, default)
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a decimal number, got {value!r}") from None
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -76,6 +85,7 @@ INSTALLED_APPS = [
     "channels",
     "orders",
     "chatbot",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "servicedesk.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -206,6 +217,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "servicedesk")
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "orders.order_expire_unpaid_task", "schedule": 15 * 60},
+    "requeue-stale-chats": {"task": "desk.requeue_stale_task", "schedule": 60},
 }
 
 # --- Chat -------------------------------------------------------------------------------------
@@ -219,6 +231,29 @@ CHAT_MAX_FRAME_BYTES = envint("CHAT_MAX_FRAME_BYTES", "65536")
 CHAT_RATE_BURST = envint("CHAT_RATE_BURST", "5")  # messages a connection may send at once...
 CHAT_RATE_PER_MINUTE = envint("CHAT_RATE_PER_MINUTE", "20")  # ...refilled at this rate
 CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "200")  # delta coalescing window
+
+# --- The agent desk (docs/desk.md) ----------------------------------------------------------------
+DESK_MAX_CHATS = envint("DESK_MAX_CHATS", "3")  # default for a new agent's profile
+# Minutes an assigned agent may leave a customer without an answer before the chat is requeued.
+DESK_REPLY_TIMEOUT_MIN = envint("DESK_REPLY_TIMEOUT_MIN", "3")
+# An open order worth at least this much raises a handoff's priority.
+DESK_LARGE_ORDER = envdecimal("DESK_LARGE_ORDER", "200.00")
+# Opening hours, e.g. "mon-fri 09:00-17:00; sat 10:00-14:00", in DESK_TIMEZONE. Empty: always.
+DESK_HOURS = envstr("DESK_HOURS", "")
+DESK_TIMEZONE = envstr("DESK_TIMEZONE", "UTC")
+# Queue length past which a chat counts as unanswerable live when every online agent is full.
+DESK_MAX_QUEUE = envint("DESK_MAX_QUEUE", "10")
+# Give newly queued chats to the least-loaded online agent; off: agents only claim from the queue.
+DESK_AUTO_ASSIGN = envbool("DESK_AUTO_ASSIGN", "true")
+
+# --- Email (answers to messages left while the desk was closed) ----------------------------------
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "support@localhost")
 
 # --- The language model ---------------------------------------------------------------------------
 # transformers (default, the bundled SmolLM2), openai (any OpenAI-compatible server), or fake

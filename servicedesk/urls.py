@@ -8,5 +8,6 @@ admin.site.index_title = "Shop administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("chat/", include("chatbot.urls")),
+    path("desk/", include("desk.urls")),
     path("", include("orders.urls")),
 ]

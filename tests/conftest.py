@@ -1,5 +1,5 @@
-"""Named personas and shop fixtures. alice and bob are customers; sam is a support agent, sue a
-supervisor, and staff is a shop admin."""
+"""Named personas and shop fixtures. alice and bob are customers; sam and kim are support agents,
+sue a supervisor, and staff is a shop admin."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from orders import services
@@ -47,9 +47,29 @@ def staff(db: None) -> User:
     return UserFactory(username="staff", is_staff=True, is_superuser=True)
 
 
+def _desk_user(username: str, first: str, group: str) -> User:
+    # The groups come from desk's data migration, which a transactional test's flush removes.
+    user = UserFactory(username=username, first_name=first, is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
+
+
 @pytest.fixture
 def sam(db: None) -> User:
-    return UserFactory(username="sam", is_staff=True)
+    """An agent (group Agents): no model permissions in the admin console."""
+    return _desk_user("sam", "Sam", "Agents")
+
+
+@pytest.fixture
+def kim(db: None) -> User:
+    """Another agent."""
+    return _desk_user("kim", "Kim", "Agents")
+
+
+@pytest.fixture
+def sue(db: None) -> User:
+    """A supervisor (group Supervisors)."""
+    return _desk_user("sue", "Sue", "Supervisors")
 
 
 @pytest.fixture

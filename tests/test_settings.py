@@ -57,7 +57,8 @@ def test_every_setting_read_from_the_environment_is_in_env_example() -> None:
     root = Path(settings.BASE_DIR)
     read = set(
         re.findall(
-            r'env(?:str|bool|int|list)\("([A-Z_]+)"', (root / "servicedesk/settings.py").read_text()
+            r'env(?:str|bool|int|list|decimal)\("([A-Z_]+)"',
+            (root / "servicedesk/settings.py").read_text(),
         )
     )
     read |= {"SECRET_KEY", "HOST", "PORT", "CELERY_CONCURRENCY"}

@@ -12,6 +12,7 @@ import importlib.metadata
 import importlib.util
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,10 +77,38 @@ def get_model() -> SentenceTransformer:
         return _model
 
 
+# A bot turn encodes the same message for the intent classifier, the help center and the
+# catalog: the last few single-text encodings are kept, so it costs one model call, not three.
+_RECENT_SIZE = 64
+_recent: OrderedDict[str, Embeddings] = OrderedDict()
+
+
 def encode(texts: Sequence[str], *, batch_size: int = 64) -> Embeddings:
     """L2-normalised embeddings, one row per text, shape (len(texts), 384)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    if len(texts) == 1:
+        with _lock:
+            hit = _recent.get(texts[0])
+            if hit is not None:
+                _recent.move_to_end(texts[0])
+                return hit.copy()
+        vector = _encode(texts, batch_size=batch_size)
+        with _lock:
+            _recent[texts[0]] = vector
+            while len(_recent) > _RECENT_SIZE:
+                _recent.popitem(last=False)
+        return vector.copy()
+    return _encode(texts, batch_size=batch_size)
+
+
+def cache_clear() -> None:
+    """Forget the recent encodings (benchmarks that must not profit from repeated texts)."""
+    with _lock:
+        _recent.clear()
+
+
+def _encode(texts: Sequence[str], *, batch_size: int) -> Embeddings:
     model = get_model()
     # The fast tokenizer is not safe to call from two threads at once ("Already borrowed"), and
     # encoding is CPU-bound anyway, so concurrent callers take turns.

@@ -63,8 +63,9 @@ T = TypeVar("T")
 SEED = 20240601
 CUSTOMER_COUNT = 60
 ORDER_COUNT = 400
-AGENT_GROUP = "Support agents"
-SUPERVISOR_GROUP = "Support supervisors"
+# The desk's roles, created by desk/migrations/0002_groups.py (docs/desk.md).
+AGENT_GROUP = "Agents"
+SUPERVISOR_GROUP = "Supervisors"
 
 # How the 400 orders spread over the statuses (sums to ORDER_COUNT).
 STATUS_MIX = {
@@ -375,18 +376,19 @@ def _seed_staff(report: SeedReport) -> None:
         )
         report.add("staff users", 1)
     for username, first, last, is_supervisor in AGENTS:
-        if User.objects.filter(username=username).exists():
-            continue
-        user = User.objects.create_user(
-            username,
-            f"{username}@harborlane.example",
-            STAFF_PASSWORD,
-            first_name=first,
-            last_name=last,
-            is_staff=True,
-        )
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username,
+                f"{username}@harborlane.example",
+                STAFF_PASSWORD,
+                first_name=first,
+                last_name=last,
+                is_staff=True,
+            )
+            report.add("staff users", 1)
+        # Also for users seeded before the desk's groups existed.
         user.groups.add(supervisors if is_supervisor else agents)
-        report.add("staff users", 1)
 
 
 def _seed_customers(rng: random.Random, report: SeedReport, progress: Progress) -> list[Customer]:

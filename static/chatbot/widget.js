@@ -72,6 +72,24 @@
       errEmpty: "Please type a message first.",
       errClosed: "This conversation has been closed. Start a new one to keep chatting.",
       errConnection: "We can't reach the chat right now. Please reload the page or try again later.",
+      queuePosition: "You're number {n} in the queue · about {m} min",
+      queuePositionNoEta: "You're number {n} in the queue",
+      typingAgent: "{name} is typing…",
+      offlineTitle: "Leave us a message",
+      offlineIntro: "No one from our team is available right now. Leave your email and a message, and we'll reply by email.",
+      offlineEmail: "Your email",
+      offlineText: "Your message",
+      offlineSend: "Send message",
+      offlineSending: "Sending…",
+      offlineThanks: "Thanks! We've got your message and will reply to {email}.",
+      offlineBadEmail: "Please enter a valid email address.",
+      offlineFailed: "We couldn't send your message. Please try again in a moment.",
+      ratingTitle: "How did we do?",
+      ratingStars: "Your rating",
+      ratingStar: "{n} out of 5",
+      ratingComment: "Anything you'd like to add? (optional)",
+      ratingSend: "Send rating",
+      ratingThanks: "Thanks for your feedback!",
     },
     "zh-Hans": {
       defaultShop: "本店",
@@ -128,6 +146,24 @@
       errEmpty: "请先输入消息内容。",
       errClosed: "此对话已结束，请开始新的对话继续咨询。",
       errConnection: "暂时无法连接在线客服，请刷新页面或稍后再试。",
+      queuePosition: "您当前排在第 {n} 位 · 预计等待约 {m} 分钟",
+      queuePositionNoEta: "您当前排在第 {n} 位",
+      typingAgent: "{name} 正在输入…",
+      offlineTitle: "给我们留言",
+      offlineIntro: "目前没有客服在线。请留下您的电子邮箱和留言，我们会通过邮件回复您。",
+      offlineEmail: "您的电子邮箱",
+      offlineText: "留言内容",
+      offlineSend: "提交留言",
+      offlineSending: "正在提交…",
+      offlineThanks: "谢谢！我们已收到您的留言，会回复到 {email}。",
+      offlineBadEmail: "请输入有效的电子邮箱地址。",
+      offlineFailed: "留言未能提交，请稍后再试。",
+      ratingTitle: "请为本次服务评分",
+      ratingStars: "您的评分",
+      ratingStar: "{n} 星（满分 5 星）",
+      ratingComment: "还有什么想告诉我们的吗？（选填）",
+      ratingSend: "提交评分",
+      ratingThanks: "感谢您的反馈！",
     },
   };
 
@@ -345,7 +381,25 @@
     open: false,
     unread: 0,
     handoffRequested: false,
+    queue: null, // {position, eta_s} while queued, from the `status` event
+    available: true, // false: no agent can take the chat now; offer the offline form
+    typingName: "", // an agent's name while they type
+    rated: false, // the customer rated this (resolved) conversation
+    offlineSentTo: "", // the email an offline message went out with
   };
+  // The handoff's details survive a reload, for the conversation they belong to.
+  (function loadDesk() {
+    let d = null;
+    try {
+      d = JSON.parse(store.get("desk") || "null");
+    } catch (e) {
+      d = null;
+    }
+    if (!d || typeof d !== "object" || !d.conversation || d.conversation !== state.conversation) return;
+    state.available = d.available !== false;
+    state.rated = d.rated === true;
+    state.offlineSentTo = typeof d.offlineSentTo === "string" ? d.offlineSentTo : "";
+  })();
   (function loadMessages() {
     let list = [];
     try {
@@ -377,6 +431,7 @@
   let pongTimer = null;
   let lastFrameAt = 0;
   let handoffPending = false; // a handoff to send after the next welcome
+  let ratePending = null; // a rate frame to send after the next welcome
   let saveTimer = null;
   let sessionPromise = null;
 
@@ -412,6 +467,15 @@
       .map(publicCopy);
     store.set("messages", JSON.stringify(keep));
     store.set("conversation", state.conversation);
+    store.set(
+      "desk",
+      JSON.stringify({
+        conversation: state.conversation,
+        available: state.available,
+        rated: state.rated,
+        offlineSentTo: state.offlineSentTo,
+      })
+    );
   }
   function persist() {
     if (!saveTimer) saveTimer = setTimeout(persistNow, 400);
@@ -490,8 +554,10 @@
 
   const banner = el("div", "sd-banner", { role: "status", hidden: true });
   const bannerText = el("span", "sd-banner-text");
+  const queueLine = el("span", "sd-queue", { "data-testid": "sd-queue", hidden: true });
   const bannerButton = el("button", "sd-banner-button", { type: "button", hidden: true, text: T.newConversation });
   banner.appendChild(bannerText);
+  banner.appendChild(queueLine);
   banner.appendChild(bannerButton);
 
   const body = el("div", "sd-body");
@@ -517,11 +583,87 @@
   const typing = el("div", "sd-typing", { "data-testid": "sd-typing", hidden: true });
   const typingBubble = el("div", "sd-typing-bubble");
   for (let i = 0; i < 3; i++) typingBubble.appendChild(el("span", "sd-dot", { "aria-hidden": "true" }));
-  typingBubble.appendChild(el("span", "sd-vh", { text: T.typing }));
+  const typingLabel = el("span", "sd-vh", { text: T.typing });
+  typingBubble.appendChild(typingLabel);
   typing.appendChild(typingBubble);
   scroller.appendChild(greeting);
   scroller.appendChild(log);
   scroller.appendChild(typing);
+
+  // Leave a message when no one from the team is available (POST /chat/offline/).
+  ids.offline = ids.panel + "-offline";
+  const offline = el("form", "sd-card sd-offline", {
+    novalidate: true,
+    hidden: true,
+    "aria-labelledby": ids.offline,
+    "data-testid": "sd-offline-form",
+  });
+  const offlineTitle = el("p", "sd-card-title", { id: ids.offline, text: T.offlineTitle });
+  const offlineIntro = el("p", "sd-card-text", { text: T.offlineIntro });
+  const offlineEmailLabel = el("label", "sd-field-label", { for: ids.offline + "-email", text: T.offlineEmail });
+  const offlineEmail = el("input", "sd-field", {
+    id: ids.offline + "-email",
+    type: "email",
+    autocomplete: "email",
+    maxlength: "254",
+    required: true,
+    "data-testid": "sd-offline-email",
+  });
+  const offlineTextLabel = el("label", "sd-field-label", { for: ids.offline + "-text", text: T.offlineText });
+  const offlineText = el("textarea", "sd-field sd-field--area", {
+    id: ids.offline + "-text",
+    rows: "3",
+    required: true,
+    "data-testid": "sd-offline-text",
+  });
+  const offlineError = el("p", "sd-card-error", { role: "alert", hidden: true });
+  const offlineSend = el("button", "sd-card-button", { type: "submit", text: T.offlineSend, "data-testid": "sd-offline-send" });
+  const offlineThanks = el("p", "sd-card-thanks", { role: "status", hidden: true, "data-testid": "sd-offline-thanks" });
+  for (const n of [offlineTitle, offlineIntro, offlineEmailLabel, offlineEmail, offlineTextLabel, offlineText, offlineError, offlineSend, offlineThanks]) {
+    offline.appendChild(n);
+  }
+  scroller.appendChild(offline);
+
+  // Rate the chat once it is resolved (the `rate` frame).
+  ids.rating = ids.panel + "-rating";
+  const rating = el("form", "sd-card sd-rating", {
+    novalidate: true,
+    hidden: true,
+    "aria-labelledby": ids.rating,
+    "data-testid": "sd-rating",
+  });
+  const ratingTitle = el("p", "sd-card-title", { id: ids.rating, text: T.ratingTitle });
+  const ratingStars = el("div", "sd-stars", { role: "group", "aria-label": T.ratingStars });
+  const starButtons = [];
+  for (let n = 1; n <= 5; n++) {
+    const b = el("button", "sd-star", {
+      type: "button",
+      "aria-label": fmt(T.ratingStar, { n: n }),
+      "aria-pressed": "false",
+      "data-score": String(n),
+      "data-testid": "sd-rating-star",
+      text: "\u2605",
+    });
+    starButtons.push(b);
+    ratingStars.appendChild(b);
+  }
+  const ratingCommentLabel = el("label", "sd-vh", { for: ids.rating + "-comment", text: T.ratingComment });
+  const ratingComment = el("textarea", "sd-field sd-field--area", {
+    id: ids.rating + "-comment",
+    rows: "2",
+    maxlength: "1000",
+    placeholder: T.ratingComment,
+    "data-testid": "sd-rating-comment",
+  });
+  const ratingSend = el("button", "sd-card-button", {
+    type: "submit",
+    disabled: true,
+    text: T.ratingSend,
+    "data-testid": "sd-rating-send",
+  });
+  const ratingThanks = el("p", "sd-card-thanks", { role: "status", hidden: true, text: T.ratingThanks, "data-testid": "sd-rating-thanks" });
+  for (const n of [ratingTitle, ratingStars, ratingCommentLabel, ratingComment, ratingSend, ratingThanks]) rating.appendChild(n);
+  scroller.appendChild(rating);
 
   const jump = el("button", "sd-jump", { type: "button", hidden: true });
   jump.appendChild(icon("down"));
@@ -649,6 +791,11 @@
     const p = item._sd;
     const role = roleOf(m);
     const st = m.state || "final";
+    if (role === "agent") {
+      const name = m.agent_name || T.nameAgent;
+      if (p.sender.textContent !== name) p.sender.textContent = name;
+      p.label.textContent = m.agent_name ? name + " (" + T.nameAgent + "):" : T.roleAgent;
+    }
     p.bubble.setAttribute("data-role", role);
     p.bubble.setAttribute("data-state", st);
     if (typeof m.seq === "number") p.bubble.setAttribute("data-seq", String(m.seq));
@@ -950,6 +1097,58 @@
     banner.setAttribute("data-status", kind);
     if (bannerText.textContent !== text) bannerText.textContent = text;
     bannerButton.hidden = state.status !== "resolved";
+    // "You're number 2 in the queue · about 4 min", pushed live on every queue change.
+    const q = state.status === "queued" && !unavailable() ? state.queue : null;
+    let line = "";
+    if (q && q.position > 0) {
+      line =
+        q.eta_s > 0
+          ? fmt(T.queuePosition, { n: numberFmt(q.position), m: numberFmt(Math.max(1, Math.round(q.eta_s / 60))) })
+          : fmt(T.queuePositionNoEta, { n: numberFmt(q.position) });
+    }
+    queueLine.hidden = !line;
+    if (line) queueLine.setAttribute("data-position", String(q.position));
+    else queueLine.removeAttribute("data-position");
+    if (queueLine.textContent !== line) queueLine.textContent = line;
+    renderCards();
+  }
+
+  // The offline form while no one can take the chat; the rating prompt once it is resolved.
+  // No one can take the chat now: the server said so in the status (`available: false`) or in the
+  // handoff message (an `offline_form` attachment).
+  function unavailable() {
+    if (!state.available) return true;
+    for (let i = state.messages.length - 1; i >= 0; i--) {
+      const m = state.messages[i];
+      if (roleOf(m) === "customer") continue;
+      const list = Array.isArray(m.attachments) ? m.attachments : [];
+      if (list.some((a) => a && a.type === "offline_form")) return true;
+      if (roleOf(m) === "system") return false; // a newer notice (an agent joined...) wins
+    }
+    return false;
+  }
+
+  function renderCards() {
+    const offlineShown = !!state.offlineSentTo || (state.status === "queued" && unavailable());
+    const wasHidden = offline.hidden && rating.hidden;
+    offline.hidden = !offlineShown;
+    if (offlineShown) {
+      const sent = !!state.offlineSentTo;
+      for (const n of [offlineIntro, offlineEmailLabel, offlineEmail, offlineTextLabel, offlineText, offlineSend]) n.hidden = sent;
+      if (sent) offlineError.hidden = true;
+      offlineThanks.hidden = !sent;
+      if (sent) offlineThanks.textContent = fmt(T.offlineThanks, { email: state.offlineSentTo });
+      if (!offlineEmail.value && state.customer && typeof state.customer.email === "string") {
+        offlineEmail.value = state.customer.email;
+      }
+    }
+    const ratingShown = state.status === "resolved" && !state.offlineSentTo;
+    rating.hidden = !ratingShown;
+    if (ratingShown) {
+      for (const n of [ratingStars, ratingComment, ratingSend]) n.hidden = state.rated;
+      ratingThanks.hidden = !state.rated;
+    }
+    if (wasHidden && !(offline.hidden && rating.hidden)) afterContentChange(false);
   }
 
   let noticeTimer = null;
@@ -1014,7 +1213,30 @@
   input.addEventListener("input", () => {
     autosize();
     updateComposer();
+    typingNotify();
   });
+
+  // While a person has (or is about to take) the chat, they see the customer typing.
+  const TYPING_EVERY = 3000;
+  const TYPING_IDLE = 4000;
+  let typingSentAt = 0;
+  let typingIdle = null;
+  function typingNotify() {
+    if (!welcomed || (state.status !== "agent" && state.status !== "queued")) return;
+    if (!normalise(input.value)) {
+      typingStop();
+      return;
+    }
+    const now = Date.now();
+    if (now - typingSentAt > TYPING_EVERY && sendFrame({ type: "typing", on: true })) typingSentAt = now;
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(typingStop, TYPING_IDLE);
+  }
+  function typingStop() {
+    clearTimeout(typingIdle);
+    if (typingSentAt) sendFrame({ type: "typing", on: false });
+    typingSentAt = 0;
+  }
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       if (e.isComposing || e.keyCode === 229) return; // IME is composing (Chinese input!)
@@ -1027,6 +1249,7 @@
     submit();
   });
   function submit() {
+    typingStop();
     if (sendText(input.value)) {
       input.value = "";
       autosize();
@@ -1036,6 +1259,113 @@
   }
   humanBtn.addEventListener("click", () => requestHandoff());
   bannerButton.addEventListener("click", () => startNewConversation());
+
+  // ---------------------------------------------------------------------------------------------
+  // Offline message and rating
+  // ---------------------------------------------------------------------------------------------
+  const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+  const OFFLINE_URL = BASE + "/chat/offline/";
+  let offlineBusy = false;
+  function offlineFail(text) {
+    offlineError.textContent = text;
+    offlineError.hidden = false;
+  }
+  offline.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (offlineBusy) return;
+    const email = offlineEmail.value.trim();
+    const text = normalise(offlineText.value);
+    if (!EMAIL.test(email) || email.length > 254) {
+      offlineFail(T.offlineBadEmail);
+      offlineEmail.focus();
+      return;
+    }
+    if (!text) {
+      offlineFail(T.errEmpty);
+      offlineText.focus();
+      return;
+    }
+    if (cpLen(text) > MAX_TEXT) {
+      offlineFail(fmt(T.errTooLong, { max: numberFmt(MAX_TEXT) }));
+      offlineText.focus();
+      return;
+    }
+    offlineBusy = true;
+    offlineError.hidden = true;
+    offlineSend.disabled = true;
+    offlineSend.textContent = T.offlineSending;
+    const done = () => {
+      offlineBusy = false;
+      offlineSend.disabled = false;
+      offlineSend.textContent = T.offlineSend;
+    };
+    const post = () =>
+      ensureToken().then((tok) => {
+        const headers = { "Content-Type": "application/json", Accept: "application/json" };
+        if (new URL(OFFLINE_URL).origin === location.origin) {
+          const csrf = readCookie("csrftoken");
+          if (csrf) headers["X-CSRFToken"] = csrf;
+        }
+        return fetch(OFFLINE_URL, {
+          method: "POST",
+          credentials: "include",
+          cache: "no-store",
+          headers: headers,
+          body: JSON.stringify({ token: tok, email: email, text: text }),
+        });
+      });
+    post()
+      .then((res) => {
+        if (res.status !== 403) return res;
+        token = null; // expired: a fresh token, once
+        return post();
+      })
+      .then((res) => {
+        done();
+        if (res.status === 400) {
+          return res.json().then(
+            (body) => offlineFail(body && /email/.test(String(body.error || "")) ? T.offlineBadEmail : T.offlineFailed),
+            () => offlineFail(T.offlineFailed)
+          );
+        }
+        if (!res.ok) throw new Error("offline message: HTTP " + res.status);
+        state.offlineSentTo = email;
+        offlineText.value = "";
+        renderCards();
+        persistNow();
+      })
+      .catch((err) => {
+        done();
+        if (window.console) console.warn("[servicedesk]", err && err.message ? err.message : err);
+        offlineFail(T.offlineFailed);
+      });
+  });
+
+  let score = 0;
+  for (const b of starButtons) {
+    b.addEventListener("click", () => {
+      score = Number(b.getAttribute("data-score"));
+      for (const x of starButtons) {
+        const on = Number(x.getAttribute("data-score")) <= score;
+        x.classList.toggle("sd-star--on", on);
+        x.setAttribute("aria-pressed", x === b ? "true" : "false");
+      }
+      ratingSend.disabled = false;
+    });
+  }
+  rating.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (!score || state.rated) return;
+    const frame = { type: "rate", score: score, comment: normalise(ratingComment.value).slice(0, 1000) };
+    if (!(welcomed && sendFrame(frame))) {
+      ratePending = frame;
+      activate();
+    }
+    state.rated = true;
+    renderCards();
+    persistNow();
+    input.focus({ preventScroll: true }); // the form goes away: don't leave focus on it
+  });
 
   // ---------------------------------------------------------------------------------------------
   // Sending
@@ -1117,6 +1447,11 @@
       handoffPending = false;
       sendFrame({ type: "handoff" });
     }
+    if (ratePending) {
+      const frame = ratePending;
+      ratePending = null;
+      sendFrame(frame);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1137,7 +1472,17 @@
       attachments: Array.isArray(m.attachments) ? m.attachments : [],
     };
     if (typeof m.client_id === "string") out.client_id = m.client_id;
+    const name = agentName(m);
+    if (name) out.agent_name = name;
     return out;
+  }
+  // The agent's first name, where the server says who wrote the message.
+  function agentName(m) {
+    let name = "";
+    if (typeof m.agent_name === "string") name = m.agent_name;
+    else if (m.agent && typeof m.agent === "object" && typeof m.agent.name === "string") name = m.agent.name;
+    else if (typeof m.author === "string") name = m.author;
+    return name.trim().slice(0, 60);
   }
   function assign(target, src) {
     for (const k in src) if (Object.prototype.hasOwnProperty.call(src, k)) target[k] = src[k];
@@ -1189,6 +1534,7 @@
   function finishUpsert(m, added) {
     renderMessage(m);
     refreshLayout();
+    renderCards();
     afterContentChange(false);
     persist();
     const role = roleOf(m);
@@ -1294,7 +1640,7 @@
       for (const m of state.messages.slice()) if (typeof m.seq === "number" && m.seq > f.last_seq) removeMessage(m);
     }
     if (f.customer !== undefined) state.customer = f.customer;
-    setStatus(f.status);
+    setStatus(f.status, f);
     renderGreeting();
     renderStatus();
     startPing();
@@ -1303,11 +1649,30 @@
     persist();
   }
 
-  function setStatus(s) {
+  // `f`: the status or welcome frame, whose optional fields say where a queued chat stands
+  // (position, eta_s) and whether anyone can take it now (available).
+  function setStatus(s, f) {
     if (s !== "bot" && s !== "queued" && s !== "agent" && s !== "resolved") return;
+    const was = state.status;
     state.status = s;
     if (s !== "bot") state.handoffRequested = false;
+    f = f || {};
+    if (s === "queued") {
+      const position = typeof f.position === "number" && f.position > 0 ? Math.floor(f.position) : null;
+      const eta = typeof f.eta_s === "number" && f.eta_s > 0 ? f.eta_s : 0;
+      if (position) state.queue = { position: position, eta_s: eta };
+      else if (was !== "queued") state.queue = null;
+      if (typeof f.available === "boolean") state.available = f.available;
+    } else {
+      state.queue = null;
+      state.available = true;
+      // Leaving a message resolves the queued chat; keep the thanks (and ask for no rating).
+      if (s !== "resolved") state.offlineSentTo = "";
+    }
+    if (s !== "resolved" && was === "resolved") state.rated = false; // a new episode: ask again
+    if (s !== "agent") state.typingName = "";
     renderBanner();
+    persist();
   }
 
   function onError(f) {
@@ -1343,6 +1708,14 @@
         break;
       case "typing":
         state.typing = !!f.on;
+        // An agent's typing carries their name; the assistant's doesn't.
+        state.typingName = "";
+        if (state.typing && f.role === "agent") {
+          // The name of whoever wrote last for the team, else "Support team".
+          const last = state.messages.slice().reverse().find((m) => roleOf(m) === "agent" && m.agent_name);
+          state.typingName = typeof f.name === "string" && f.name.trim() ? f.name.trim().slice(0, 60) : last ? last.agent_name : T.nameAgent;
+        }
+        typingLabel.textContent = state.typingName ? fmt(T.typingAgent, { name: state.typingName }) : T.typing;
         refreshLayout();
         if (state.typing) afterContentChange(false);
         break;
@@ -1353,10 +1726,15 @@
         onEnd(f);
         break;
       case "status":
-        setStatus(f.status);
+        setStatus(f.status, f);
         break;
       case "error":
         onError(f);
+        break;
+      case "rated":
+        state.rated = true;
+        renderCards();
+        persist();
         break;
       case "pong":
         break;
@@ -1375,6 +1753,11 @@
     state.status = "bot";
     state.typing = false;
     state.handoffRequested = false;
+    state.queue = null;
+    state.available = true;
+    state.rated = false;
+    state.offlineSentTo = "";
+    ratePending = null;
     renderBanner();
     refreshLayout();
     persistNow();

@@ -186,7 +186,10 @@ def test_two_requests_in_one_message_are_handled_in_turn(
     ("text", "expected"),
     [
         ("55 Pine Rd, Austin, TX 78701, US", ("55 Pine Rd", "Austin", "TX", "78701", "US")),
-        ("1 Queen St W, Toronto, ON M5H 2N2, Canada", ("1 Queen St W", "Toronto", "ON", "M5H 2N2", "CA")),
+        (
+            "1 Queen St W, Toronto, ON M5H 2N2, Canada",
+            ("1 Queen St W", "Toronto", "ON", "M5H 2N2", "CA"),
+        ),
         ("10 Downing St, London, SW1A 2AA, UK", ("10 Downing St", "London", "", "SW1A 2AA", "GB")),
         ("12 Harbor St, Portland, OR 97205", ("12 Harbor St", "Portland", "OR", "97205", "US")),
     ],

@@ -25,12 +25,10 @@ def demo_shop(transactional_db: None) -> None:
 def _last_bot(page: Any, count: int) -> str:
     """Wait for the `count`-th bot reply to be final and return its text."""
     bots = page.locator('[data-testid="sd-message"][data-role="bot"]')
-    page.wait_for_function(
-        "n => document.querySelectorAll("
-        "'[data-testid=\"sd-message\"][data-role=\"bot\"][data-state=\"final\"]').length >= n",
-        arg=count,
-        timeout=REPLY_MS,
-    )
+    # A locator, not wait_for_function: its predicate is eval'd in the page, which the CSP refuses.
+    page.locator('[data-testid="sd-message"][data-role="bot"][data-state="final"]').nth(
+        count - 1
+    ).wait_for(timeout=REPLY_MS)
     return str(bots.nth(count - 1).inner_text())
 
 

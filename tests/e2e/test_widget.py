@@ -114,7 +114,10 @@ def test_a_confirm_question_is_answered_with_a_button(
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     page.goto(f"{daphne}/")
     page.get_by_test_id("sd-launcher").click()
-    page.wait_for_function("window.ServiceDesk.state().connected", timeout=30_000)
+    # Not wait_for_function: its predicate is eval'd in the page, which the CSP refuses.
+    page.wait_for_selector(
+        '[data-servicedesk][data-connection="online"]', state="attached", timeout=30_000
+    )
     conversation = page.evaluate("window.ServiceDesk.state().conversation")
 
     _bot_asks(

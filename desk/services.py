@@ -1,0 +1,694 @@
+"""Writes for the agent desk (docs/desk.md). Every change of `Conversation.status` goes through
+`conversation_transition`, under the conversation's row lock, and is audited as a
+`ConversationEvent`. Pushes to sockets happen after commit (chatbot.events, desk.events).
+
+Lock order, to rule out deadlocks: an agent's `AgentProfile` row before any conversation row."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from chatbot import events as chat_events
+from chatbot import services as chat_services
+from chatbot.models import (
+    CONVERSATION_TRANSITIONS,
+    Conversation,
+    ConversationStatus,
+    Message,
+    MessageRole,
+)
+from desk import events, selectors
+from desk.models import (
+    AgentProfile,
+    ConversationEvent,
+    EventKind,
+    Note,
+    OfflineTicket,
+    Presence,
+    TicketStatus,
+)
+from orders.actors import Actor
+
+Status = ConversationStatus
+# Handoff reasons that move a chat up the queue (+2).
+URGENT_REASONS = ("complaint", "angry", "legal", "chargeback", "safety")
+
+
+class DeskError(Exception):
+    """An action the desk refuses; `code` is the staff protocol's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class ClaimError(DeskError):
+    """`already_claimed` (another agent was first), `not_queued` or `at_capacity`."""
+
+
+def _text(code: str, lang: str, **values: str) -> str:
+    texts = SYSTEM_TEXTS[code]
+    return texts.get(lang, texts["en"]).format(**values)
+
+
+SYSTEM_TEXTS: dict[str, dict[str, str]] = {
+    "joined": {
+        "en": "{name} from our team has joined the chat.",
+        "zh-Hans": "我们的客服{name}已加入对话。",
+    },
+    "transferred": {
+        "en": "{name} from our team has taken over the chat.",
+        "zh-Hans": "我们的客服{name}已接手对话。",
+    },
+    "handed_back": {
+        "en": "You're chatting with our assistant again.",
+        "zh-Hans": "您现在再次与智能助手对话。",
+    },
+    "resolved": {
+        "en": "This chat has been marked as resolved. Write again any time if you need more help.",
+        "zh-Hans": "本次对话已标记为已解决。如需更多帮助，随时可以再次留言。",
+    },
+    "ticket": {
+        "en": "Thanks! We've got your message and will answer you at {email}.",
+        "zh-Hans": "谢谢！我们已收到您的留言，会回复到 {email}。",
+    },
+}
+
+
+def _name(user: User) -> str:
+    return user.first_name or user.get_username()
+
+
+def _require_role(user: User) -> selectors.Role:
+    role = selectors.user_role(user)
+    if role is None:
+        raise DeskError("forbidden", "only agents and supervisors can use the desk")
+    return role
+
+
+def _refresh_on_commit(*agent_ids: int | None) -> None:
+    ids = frozenset(i for i in agent_ids if i is not None)
+    transaction.on_commit(lambda: events.queue_changed(agent_ids=ids))
+
+
+def _dispatch_on_commit(avoid: dict[uuid.UUID, int] | None = None) -> None:
+    if settings.DESK_AUTO_ASSIGN:
+        transaction.on_commit(lambda: queue_dispatch(avoid=avoid))
+
+
+def _lock(conversation_id: uuid.UUID | str) -> Conversation:
+    try:
+        pk = uuid.UUID(str(conversation_id))
+    except ValueError:
+        raise DeskError("not_found", "no such conversation") from None
+    try:
+        return chat_services.conversation_lock(pk)
+    except Conversation.DoesNotExist:
+        raise DeskError("not_found", "no such conversation") from None
+
+
+def _profile_lock(user: User) -> AgentProfile:
+    AgentProfile.objects.get_or_create(user=user)
+    return AgentProfile.objects.select_for_update().get(user=user)
+
+
+# --- the state machine ---------------------------------------------------------------------------
+
+
+def conversation_transition(
+    *,
+    conversation: Conversation,
+    to_status: str,
+    actor: User | None,
+    actor_label: str = "",
+    reason: str = "",
+    agent: User | None = None,
+    kind: str = EventKind.TRANSITION,
+) -> ConversationEvent:
+    """Move a locked conversation along CONVERSATION_TRANSITIONS: the only place its status
+    changes. Sets the desk's timestamps and assignment, audits the change and tells the customer
+    the new status after commit."""
+    from_status = conversation.status
+    if to_status not in CONVERSATION_TRANSITIONS[from_status]:
+        raise DeskError(
+            "transition_not_allowed", f"a {from_status} conversation can't become {to_status}"
+        )
+    now = timezone.now()
+    if to_status == Status.QUEUED:
+        # A chat put back from an agent keeps its place: the customer has waited already.
+        if from_status == Status.BOT or conversation.queued_at is None:
+            conversation.queued_at = now
+        conversation.assigned_agent = None
+        conversation.assigned_at = None
+    elif to_status == Status.AGENT:
+        if agent is None:
+            raise ValueError("an agent takes the conversation")
+        conversation.assigned_agent = agent
+        conversation.assigned_at = now
+    elif to_status == Status.BOT:
+        conversation.assigned_agent = None
+        conversation.assigned_at = None
+        conversation.queued_at = None
+    elif to_status == Status.RESOLVED:
+        conversation.resolved_at = now  # the agent stays recorded, for handle times
+    conversation.status = to_status
+    conversation.save(
+        update_fields=[
+            "status",
+            "assigned_agent",
+            "assigned_at",
+            "queued_at",
+            "resolved_at",
+            "updated_at",
+        ]
+    )
+    event = ConversationEvent.objects.create(
+        conversation=conversation,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=(actor.get_username() if actor is not None else actor_label)[:150],
+        agent=conversation.assigned_agent,
+        reason=reason[:200],
+        created_at=now,
+    )
+    transaction.on_commit(
+        lambda: chat_events.publish(conversation.pk, chat_events.status_event(to_status))
+    )
+    return event
+
+
+# --- handoff, the queue and assignment -----------------------------------------------------------
+
+
+def handoff_priority(*, conversation: Conversation, reason: str, now: dt.datetime) -> int:
+    priority = 0
+    if any(word in reason.lower() for word in URGENT_REASONS):
+        priority += 2
+    customer_id = conversation.verified_customer_id or conversation.customer_id
+    if selectors.open_order_value_high(customer_id=customer_id):
+        priority += 1
+    if selectors.repeated_contact(conversation=conversation, now=now):
+        priority += 1
+    return priority
+
+
+def conversation_handoff(*, conversation_id: uuid.UUID, reason: str = "requested") -> Conversation:
+    """bot → queued (`chatbot.services.conversation_request_handoff` calls this): compute the
+    priority, tell the customer (and, when nobody can answer live, offer to leave a message),
+    notify the desk and auto-assign."""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if conversation.status != Status.BOT:
+            return conversation
+        conversation.handoff_reason = reason[:40]
+        conversation.priority = handoff_priority(
+            conversation=conversation, reason=reason, now=timezone.now()
+        )
+        conversation.save(update_fields=["handoff_reason", "priority", "updated_at"])
+        conversation_transition(
+            conversation=conversation,
+            to_status=Status.QUEUED,
+            actor=None,
+            actor_label="assistant",
+            reason=reason,
+        )
+        lang = conversation.language
+        if selectors.agents_available():
+            text = chat_services.HANDOFF_TEXT.get(lang, chat_services.HANDOFF_TEXT["en"])
+            metadata = {}
+        else:
+            offline = chat_services.HANDOFF_OFFLINE_TEXT
+            text = offline.get(lang, offline["en"])
+            metadata = {"attachments": [{"type": "offline_form"}]}
+        chat_services.message_add(
+            conversation=conversation, role=MessageRole.SYSTEM, text=text, metadata=metadata
+        )
+        pk = conversation.pk
+        transaction.on_commit(lambda: events.notify(conversation_id=pk, reason=reason))
+        _refresh_on_commit()
+        _dispatch_on_commit()
+    return conversation
+
+
+def queue_dispatch(*, avoid: dict[uuid.UUID, int] | None = None) -> list[tuple[uuid.UUID, int]]:
+    """Auto-assignment: give each queued chat, first served first, to the least-loaded online
+    agent with capacity (ties: who has waited longest since their last assignment). `avoid`
+    keeps a chat from the agent who just let it go. Returns (conversation, agent) pairs."""
+    if not settings.DESK_AUTO_ASSIGN:
+        return []
+    avoid = avoid or {}
+    assigned: list[tuple[uuid.UUID, int]] = []
+    with transaction.atomic():
+        profiles = list(
+            AgentProfile.objects.select_for_update()
+            .filter(presence=Presence.ONLINE, user__in=selectors.desk_users().values("pk"))
+            .order_by("pk")
+        )
+        if not profiles:
+            return []
+        loads = dict(
+            Conversation.objects.filter(
+                status=Status.AGENT, assigned_agent_id__in=[p.user_id for p in profiles]
+            )
+            .values("assigned_agent_id")
+            .annotate(n=Count("pk"))
+            .values_list("assigned_agent_id", "n")
+        )
+        # Chats another transaction holds (being claimed right now) are left to it.
+        queued = list(
+            Conversation.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.QUEUED)
+            .order_by("-priority", "queued_at", "created_at")
+        )
+        oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        for conversation in queued:
+            free = [
+                p
+                for p in profiles
+                if loads.get(p.user_id, 0) < p.max_chats and avoid.get(conversation.pk) != p.user_id
+            ]
+            if not free:
+                continue
+            best = min(
+                free,
+                key=lambda p: (loads.get(p.user_id, 0), p.last_assigned_at or oldest, p.pk),
+            )
+            _assign(conversation=conversation, profile=best, actor=None, kind=EventKind.ASSIGN)
+            loads[best.user_id] = loads.get(best.user_id, 0) + 1
+            assigned.append((conversation.pk, best.user_id))
+        if assigned:
+            _refresh_on_commit(*(agent for _, agent in assigned))
+    return assigned
+
+
+def _assign(
+    *,
+    conversation: Conversation,
+    profile: AgentProfile,
+    actor: User | None,
+    kind: str,
+    reason: str = "",
+) -> None:
+    """queued|agent → agent for `profile`'s user (both rows locked by the caller)."""
+    transferred = conversation.status == Status.AGENT
+    conversation_transition(
+        conversation=conversation,
+        to_status=Status.AGENT,
+        actor=actor,
+        actor_label="auto-assign",
+        reason=reason,
+        agent=profile.user,
+        kind=kind,
+    )
+    profile.last_assigned_at = timezone.now()
+    profile.save(update_fields=["last_assigned_at"])
+    chat_services.message_add(
+        conversation=conversation,
+        role=MessageRole.SYSTEM,
+        text=_text(
+            "transferred" if transferred else "joined",
+            conversation.language,
+            name=_name(profile.user),
+        ),
+    )
+
+
+def conversation_claim(*, conversation_id: uuid.UUID | str, user: User) -> Conversation:
+    """An agent takes a queued chat. Row-locked: of two agents claiming at once, exactly one gets
+    it and the other gets ClaimError("already_claimed")."""
+    _require_role(user)
+    with transaction.atomic():
+        profile = _profile_lock(user)
+        conversation = _lock(conversation_id)
+        if conversation.status == Status.AGENT and conversation.assigned_agent_id == user.pk:
+            return conversation  # a double click
+        if conversation.status == Status.AGENT:
+            raise ClaimError("already_claimed", "another agent has already taken this chat")
+        if conversation.status != Status.QUEUED:
+            raise ClaimError("not_queued", "this chat is not waiting in the queue")
+        if selectors.agent_load(user_id=user.pk) >= profile.max_chats:
+            raise ClaimError("at_capacity", f"you already have {profile.max_chats} chats")
+        _assign(conversation=conversation, profile=profile, actor=user, kind=EventKind.CLAIM)
+        _refresh_on_commit(user.pk)
+    return conversation
+
+
+def _handled(conversation_id: uuid.UUID | str, user: User) -> Conversation:
+    """The locked conversation, if `user` may act on it as its agent (or as a supervisor)."""
+    _require_role(user)
+    conversation = _lock(conversation_id)
+    if conversation.status == Status.QUEUED:
+        return conversation  # any agent may act on a waiting chat
+    if not selectors.may_handle(user=user, conversation=conversation):
+        raise DeskError("forbidden", "this chat is assigned to another agent")
+    return conversation
+
+
+def conversation_release(*, conversation_id: uuid.UUID | str, user: User) -> Conversation:
+    """agent → queued: the agent lets the chat go (it keeps its place in the queue)."""
+    with transaction.atomic():
+        conversation = _handled(conversation_id, user)
+        if conversation.status != Status.AGENT:
+            raise DeskError("not_active", "only a chat an agent has can be released")
+        previous = conversation.assigned_agent_id
+        conversation_transition(
+            conversation=conversation, to_status=Status.QUEUED, actor=user, reason="released"
+        )
+        _refresh_on_commit(previous)
+        _dispatch_on_commit({conversation.pk: user.pk})
+    return conversation
+
+
+def conversation_transfer(
+    *, conversation_id: uuid.UUID | str, user: User, to_user_id: int
+) -> Conversation:
+    """agent → agent (a transfer), or queued → agent chosen by a supervisor. An agent transfers
+    only their own chats; supervisors any."""
+    role = _require_role(user)
+    target = User.objects.filter(pk=to_user_id).first() if isinstance(to_user_id, int) else None
+    if target is None or selectors.user_role(target) is None:
+        raise DeskError("bad_agent", "transfer to an agent or a supervisor")
+    with transaction.atomic():
+        profile = _profile_lock(target)
+        conversation = _lock(conversation_id)
+        if conversation.status == Status.QUEUED:
+            if role != "supervisor":
+                raise DeskError("forbidden", "only supervisors assign chats from the queue")
+        elif conversation.status != Status.AGENT:
+            raise DeskError("not_active", "only an active chat can be transferred")
+        elif not selectors.may_handle(user=user, conversation=conversation):
+            raise DeskError("forbidden", "this chat is assigned to another agent")
+        if conversation.assigned_agent_id == target.pk:
+            return conversation
+        if selectors.agent_load(user_id=target.pk) >= profile.max_chats:
+            raise ClaimError("at_capacity", f"{_name(target)} has no room for another chat")
+        previous = conversation.assigned_agent_id
+        kind = EventKind.TRANSFER if conversation.status == Status.AGENT else EventKind.ASSIGN
+        _assign(
+            conversation=conversation,
+            profile=profile,
+            actor=user,
+            kind=kind,
+            reason=f"to {target.get_username()}",
+        )
+        _refresh_on_commit(previous, target.pk)
+    return conversation
+
+
+def conversation_hand_back(*, conversation_id: uuid.UUID | str, user: User) -> Conversation:
+    """agent|queued → bot: the assistant answers the customer's next message."""
+    with transaction.atomic():
+        conversation = _handled(conversation_id, user)
+        previous = conversation.assigned_agent_id
+        conversation_transition(
+            conversation=conversation, to_status=Status.BOT, actor=user, reason="hand_back"
+        )
+        chat_services.message_add(
+            conversation=conversation,
+            role=MessageRole.SYSTEM,
+            text=_text("handed_back", conversation.language),
+        )
+        _refresh_on_commit(previous)
+        _dispatch_on_commit()
+    return conversation
+
+
+def conversation_resolve(*, conversation_id: uuid.UUID | str, user: User) -> Conversation:
+    """agent|queued → resolved. The widget then asks for a rating."""
+    with transaction.atomic():
+        conversation = _handled(conversation_id, user)
+        previous = conversation.assigned_agent_id
+        conversation_transition(
+            conversation=conversation, to_status=Status.RESOLVED, actor=user, reason="resolved"
+        )
+        chat_services.message_add(
+            conversation=conversation,
+            role=MessageRole.SYSTEM,
+            text=_text("resolved", conversation.language),
+        )
+        _refresh_on_commit(previous)
+        _dispatch_on_commit()
+    return conversation
+
+
+def conversation_reopen(*, conversation: Conversation, seq: int) -> None:
+    """resolved → bot when the customer writes again: a new episode starting at the message
+    `seq`, with a fresh dialogue state. The caller holds the row lock (message_post_customer)."""
+    conversation_transition(
+        conversation=conversation,
+        to_status=Status.BOT,
+        actor=None,
+        actor_label="customer",
+        reason="new episode",
+    )
+    conversation.episode_start_seq = seq
+    conversation.bot_state = {}
+    conversation.handoff_reason = ""
+    conversation.priority = 0
+    conversation.save(
+        update_fields=["episode_start_seq", "bot_state", "handoff_reason", "priority", "updated_at"]
+    )
+
+
+def conversation_rate(*, conversation_id: uuid.UUID | str, score: object, comment: str) -> bool:
+    """The customer's rating of a resolved chat (1-5, optional comment). False, and nothing
+    stored, for a bad score or a chat that isn't resolved."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        return False
+    comment = chat_services.text_normalize(comment)[:1000] if isinstance(comment, str) else ""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if conversation.status != Status.RESOLVED:
+            return False
+        conversation.rating = score
+        conversation.rating_comment = comment
+        conversation.save(update_fields=["rating", "rating_comment", "updated_at"])
+        ConversationEvent.objects.create(
+            conversation=conversation,
+            kind=EventKind.RATING,
+            from_status=conversation.status,
+            to_status=conversation.status,
+            actor_label="customer",
+            agent=conversation.assigned_agent,
+            reason=f"{score}/5",
+        )
+    return True
+
+
+def requeue_stale(*, now: dt.datetime | None = None) -> list[uuid.UUID]:
+    """Put back in the queue every chat whose agent hasn't answered within
+    DESK_REPLY_TIMEOUT_MIN (of the assignment or of the customer's last message), and mark that
+    agent away so the chat doesn't go straight back to them. Idempotent."""
+    now = now or timezone.now()
+    deadline = now - dt.timedelta(minutes=settings.DESK_REPLY_TIMEOUT_MIN)
+    requeued: list[uuid.UUID] = []
+    agents: set[int] = set()
+    for pk in selectors.stale_candidates(now=now):
+        with transaction.atomic():
+            conversation = _lock(pk)
+            if conversation.status != Status.AGENT or not selectors.waiting_since(
+                conversation.assigned_at,
+                conversation.last_customer_message_at,
+                conversation.last_agent_message_at,
+                deadline=deadline,
+            ):
+                continue
+            agent_id = conversation.assigned_agent_id
+            conversation_transition(
+                conversation=conversation,
+                to_status=Status.QUEUED,
+                actor=None,
+                actor_label="reply timeout",
+                reason="reply_timeout",
+            )
+            _refresh_on_commit(agent_id)
+        requeued.append(pk)
+        if agent_id is not None:
+            agents.add(agent_id)
+    for user in User.objects.filter(pk__in=agents):  # after the chats' locks (lock order)
+        if selectors.user_role(user) is not None:
+            presence_set(user=user, state=Presence.AWAY, why="reply_timeout")
+    if requeued:
+        queue_dispatch()
+    return requeued
+
+
+# --- agents' actions in a chat -------------------------------------------------------------------
+
+
+def agent_message_post(
+    *, conversation_id: uuid.UUID | str, user: User, text: object, client_id: str = ""
+) -> tuple[Message, bool]:
+    """An agent's message to the customer (role agent), broadcast to the chat after commit.
+    A resent `client_id` returns the original message."""
+    _require_role(user)
+    try:
+        clean = chat_services.text_validate(text)
+    except chat_services.ChatInputError as error:
+        raise DeskError(error.code, error.message) from None
+    client_id = client_id[:64] if isinstance(client_id, str) else ""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if client_id:
+            existing = conversation.messages.filter(client_id=client_id).first()
+            if existing is not None:
+                return existing, False
+        if not selectors.may_handle(user=user, conversation=conversation):
+            raise DeskError("forbidden", "claim the chat before writing in it")
+        if conversation.status != Status.AGENT:
+            raise DeskError("not_active", "this chat isn't with an agent")
+        message = chat_services.message_add(
+            conversation=conversation,
+            role=MessageRole.AGENT,
+            text=clean,
+            client_id=client_id,
+            metadata={"author": _name(user), "agent_id": user.pk},
+        )
+        conversation.last_agent_message_at = message.created_at
+        conversation.save(update_fields=["last_agent_message_at", "updated_at"])
+        _refresh_on_commit(conversation.assigned_agent_id)
+    return message, True
+
+
+def agent_typing(*, conversation_id: uuid.UUID | str, user: User, on: bool) -> None:
+    """Show the customer that the agent is typing."""
+    conversation = selectors.conversation_get(conversation_id=conversation_id)
+    if conversation is None or not selectors.may_handle(user=user, conversation=conversation):
+        raise DeskError("forbidden", "this chat is assigned to another agent")
+    chat_events.publish(conversation.pk, chat_events.typing_event(on, role="agent"))
+
+
+def note_add(*, conversation_id: uuid.UUID | str, user: User, text: object) -> Note:
+    """An internal note: pushed to the staff watching the chat, never to the customer."""
+    _require_role(user)
+    try:
+        clean = chat_services.text_validate(text)
+    except chat_services.ChatInputError as error:
+        raise DeskError(error.code, error.message) from None
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if not selectors.may_open(user=user, conversation=conversation):
+            raise DeskError("forbidden", "this chat is assigned to another agent")
+        note = Note.objects.create(conversation=conversation, author=user, text=clean)
+        payload = {"type": "note", "note": selectors.note_payload(note)}
+        transaction.on_commit(lambda: events.staff_publish(conversation.pk, payload))
+    return note
+
+
+def presence_set(*, user: User, state: str, why: str = "") -> AgentProfile:
+    """online, away or offline. Going online takes chats waiting in the queue."""
+    _require_role(user)
+    if state not in Presence.values:
+        raise DeskError("bad_presence", "presence is online, away or offline")
+    with transaction.atomic():
+        profile = _profile_lock(user)
+        profile.presence = state
+        profile.last_seen_at = timezone.now()
+        profile.save(update_fields=["presence", "last_seen_at"])
+        transaction.on_commit(
+            lambda: events.presence_changed(user_id=user.pk, presence=state, reason=why)
+        )
+        if state == Presence.ONLINE:
+            _dispatch_on_commit()
+    return profile
+
+
+# --- messages left while nobody was at the desk --------------------------------------------------
+
+
+def offline_ticket_create(
+    *, conversation_id: uuid.UUID | str, email: object, text: object
+) -> OfflineTicket:
+    """The customer's message and email address (POST /chat/offline/). A chat waiting in the
+    queue is resolved: the ticket is now the way it gets answered."""
+    email = email.strip() if isinstance(email, str) else ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DeskError("bad_email", "enter a valid email address") from None
+    try:
+        clean = chat_services.text_validate(text)
+    except chat_services.ChatInputError as error:
+        raise DeskError(error.code, error.message) from None
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        ticket = OfflineTicket.objects.create(
+            conversation=conversation, customer=conversation.customer, email=email, text=clean
+        )
+        chat_services.message_add(
+            conversation=conversation,
+            role=MessageRole.SYSTEM,
+            text=_text("ticket", conversation.language, email=email),
+        )
+        if conversation.status == Status.QUEUED:
+            conversation_transition(
+                conversation=conversation,
+                to_status=Status.RESOLVED,
+                actor=None,
+                actor_label="customer",
+                reason="offline_ticket",
+            )
+            _refresh_on_commit()
+        payload = {"type": "ticket", "ticket": {"id": ticket.pk, "email": email, "text": clean}}
+        transaction.on_commit(lambda: events.publish(events.QUEUE_GROUP, payload))
+    return ticket
+
+
+def offline_ticket_answer(*, ticket_id: int, user: User, text: object) -> OfflineTicket:
+    """Email the agent's answer to the address the customer left. Sent inside the transaction:
+    if the mail server refuses it, the ticket stays open to try again."""
+    _require_role(user)
+    try:
+        clean = chat_services.text_validate(text)
+    except chat_services.ChatInputError as error:
+        raise DeskError(error.code, error.message) from None
+    with transaction.atomic():
+        ticket = OfflineTicket.objects.select_for_update().filter(pk=ticket_id).first()
+        if ticket is None:
+            raise DeskError("not_found", "no such ticket")
+        if ticket.status == TicketStatus.ANSWERED:
+            raise DeskError("already_answered", "this message has been answered")
+        ticket.answer = clean
+        ticket.answered_by = user
+        ticket.answered_at = timezone.now()
+        ticket.status = TicketStatus.ANSWERED
+        ticket.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+        send_mail(
+            subject=f"Re: your message to {settings.SHOP_NAME}",
+            message=f"{clean}\n\n— {_name(user)}, {settings.SHOP_NAME}\n\n"
+            f"> {ticket.text.replace(chr(10), chr(10) + '> ')}",
+            from_email=None,
+            recipient_list=[ticket.email],
+        )
+    return ticket
+
+
+# --- orders, from the customer sidebar -----------------------------------------------------------
+
+
+def order_actor(*, conversation_id: uuid.UUID | str, user: User) -> Actor:
+    """The actor for an order action from a chat: the agent, limited to the chat's verified
+    customer (the order services then refuse anyone else's orders as `OrderNotFound`)."""
+    _require_role(user)
+    conversation = selectors.conversation_get(conversation_id=conversation_id)
+    if conversation is None:
+        raise DeskError("not_found", "no such conversation")
+    if not selectors.may_handle(user=user, conversation=conversation):
+        raise DeskError("forbidden", "this chat is assigned to another agent")
+    if conversation.verified_customer is None:
+        raise DeskError("not_verified", "the customer in this chat hasn't been verified")
+    return dataclasses.replace(Actor.agent(user), on_behalf_of=conversation.verified_customer)

@@ -1,0 +1,217 @@
+"""HTTP for the agent desk: the dashboard page and small JSON endpoints. Everything live goes
+over the staff websocket (desk.consumers); these are the request/response actions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from desk import selectors, services
+from desk.models import OfflineTicket, TicketStatus
+from orders import services as order_services
+from orders.errors import OrderPolicyError
+
+ERROR_STATUS = {"forbidden": 403, "not_found": 404, "not_verified": 409, "not_active": 409}
+
+View = Callable[..., HttpResponse]
+
+
+def _desk_user(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and selectors.user_role(user) is not None else None
+
+
+def desk_api(view: View) -> View:
+    """JSON endpoints: 403 for anyone but agents and supervisors (no login redirect)."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _desk_user(request) is None:
+            return JsonResponse({"error": "forbidden", "message": "agents only"}, status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _error(error: services.DeskError) -> JsonResponse:
+    return JsonResponse(
+        {"error": error.code, "message": error.message}, status=ERROR_STATUS.get(error.code, 400)
+    )
+
+
+@staff_member_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The dashboard (templates/desk/index.html, static/desk/)."""
+    if _desk_user(request) is None:
+        return HttpResponse("The desk is for agents and supervisors.", status=403)
+    # The Content-Security-Policy comes from servicedesk.csp's middleware.
+    return render(request, "desk/index.html")
+
+
+@require_GET
+@desk_api
+def agents(request: HttpRequest) -> HttpResponse:
+    """Agents and supervisors with presence and load (the transfer menu)."""
+    return JsonResponse({"agents": selectors.agents_payload()})
+
+
+@require_GET
+@desk_api
+def canned(request: HttpRequest) -> HttpResponse:
+    """Active canned responses; `?conversation=<id>` fills their placeholders for that chat."""
+    user = _desk_user(request)
+    conversation = selectors.conversation_get(conversation_id=request.GET.get("conversation", ""))
+    if conversation is not None and user is not None:
+        if not selectors.may_open(user=user, conversation=conversation):
+            return JsonResponse({"error": "forbidden"}, status=403)
+        return JsonResponse(
+            {"canned": selectors.canned_list(conversation=conversation, agent=user)}
+        )
+    return JsonResponse({"canned": selectors.canned_raw_list()})
+
+
+@require_GET
+@desk_api
+def tickets(request: HttpRequest) -> HttpResponse:
+    """Messages left while the desk was closed, open ones first."""
+    rows = OfflineTicket.objects.order_by("status", "-created_at")[:100]
+    return JsonResponse(
+        {
+            "tickets": [
+                {
+                    "id": t.pk,
+                    "email": t.email,
+                    "text": t.text,
+                    "status": t.status,
+                    "answer": t.answer,
+                    "conversation": str(t.conversation_id) if t.conversation_id else None,
+                    "created_at": t.created_at.isoformat(),
+                }
+                for t in rows
+            ],
+            "open": OfflineTicket.objects.filter(status=TicketStatus.OPEN).count(),
+        }
+    )
+
+
+@require_POST
+@desk_api
+def ticket_answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """`{"text"}`: emailed to the address the customer left."""
+    user = _desk_user(request)
+    assert user is not None
+    try:
+        ticket = services.offline_ticket_answer(
+            ticket_id=ticket_id, user=user, text=_body(request).get("text")
+        )
+    except services.DeskError as error:
+        return _error(error)
+    return JsonResponse({"ok": True, "id": ticket.pk, "status": ticket.status})
+
+
+ORDER_ACTIONS = ("cancel", "swap", "address", "return")
+
+
+@require_POST
+@desk_api
+def order_action(
+    request: HttpRequest, conversation_id: uuid.UUID, number: str, action: str
+) -> HttpResponse:
+    """An order action from the chat's sidebar, through the orders services as the agent, limited
+    to the chat's verified customer. Bodies: cancel `{reason}`; swap `{order_item_id,
+    variant_id}`; address `{address: {full_name, line1, line2, city, region, postal_code,
+    country, phone}}`; return `{lines: [{order_item_id, quantity, exchange_variant_id?}], reason,
+    kind?, refund_method?, reason_detail?}`."""
+    if action not in ORDER_ACTIONS:
+        return JsonResponse({"error": "not_found", "message": "unknown action"}, status=404)
+    user = _desk_user(request)
+    assert user is not None
+    body = _body(request)
+    try:
+        actor = services.order_actor(conversation_id=conversation_id, user=user)
+        message = _run_order_action(action=action, number=number, body=body, actor=actor)
+    except services.DeskError as error:
+        return _error(error)
+    except OrderPolicyError as error:
+        return JsonResponse({"error": error.code, "message": error.message}, status=400)
+    except (KeyError, TypeError, ValueError):
+        return JsonResponse(
+            {"error": "bad_request", "message": f"bad {action} request"}, status=400
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "message": message,
+            "sidebar": selectors.customer_sidebar(actor.on_behalf_of),
+        }
+    )
+
+
+def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: Any) -> str:
+    if action == "cancel":
+        reason = body.get("reason")
+        order = order_services.order_cancel(
+            order_number=number,
+            reason=reason if isinstance(reason, str) else "",
+            actor=actor,
+        )
+        return f"Order {order.number} is cancelled."
+    if action == "swap":
+        item = order_services.order_swap_variant(
+            order_number=number,
+            order_item_id=int(body["order_item_id"]),
+            new_variant_id=int(body["variant_id"]),
+            actor=actor,
+        )
+        return f"{item.product_name} is now {item.variant_label}."
+    if action == "address":
+        address = body["address"]
+        if not isinstance(address, dict):
+            raise TypeError
+        fields = order_services.AddressInput.__annotations__
+        cleaned = {k: str(v) for k, v in address.items() if k in fields and isinstance(v, str)}
+        order = order_services.order_change_shipping_address(
+            order_number=number,
+            address=cast(order_services.AddressInput, cleaned),
+            actor=actor,
+        )
+        return f"Order {order.number} will ship to the new address."
+    if action == "return":
+        lines = [
+            order_services.ReturnLine(
+                order_item_id=int(line["order_item_id"]),
+                quantity=int(line["quantity"]),
+                exchange_variant_id=(
+                    int(line["exchange_variant_id"]) if line.get("exchange_variant_id") else None
+                ),
+            )
+            for line in body["lines"]
+        ]
+        rma = order_services.return_request_create(
+            order_number=number,
+            lines=lines,
+            reason=str(body["reason"]),
+            actor=actor,
+            kind=str(body.get("kind", "return")),
+            refund_method=str(body.get("refund_method", "original")),
+            reason_detail=str(body.get("reason_detail", ""))[:500],
+        )
+        return f"Return {rma.rma_number} is open."
+    raise ValueError(action)
