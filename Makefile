@@ -37,7 +37,8 @@ bench-bot: setup-dev services model
 
 # Retake the screenshots in docs/images/ (the browser tests, saving what they see).
 screenshots: setup-dev services
-	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_browser.py tests/e2e/test_widget.py
+	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_browser.py tests/e2e/test_widget.py \
+		tests/e2e/test_assistant.py tests/e2e/test_desk.py
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
