@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
@@ -9,6 +10,8 @@ from celery.signals import worker_process_init
 from django.conf import settings
 
 from chatbot import replies
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="chatbot.reply_generate_task")
@@ -25,3 +28,13 @@ def _load_model(**_: Any) -> None:
         from chatbot.llm import get_backend
 
         get_backend()
+        # The intent classifier and the help-center and catalog indexes too: built (or read from
+        # their disk caches) now, not while the first customer waits.
+        from chatbot.brain import knowledge
+        from chatbot.nlu import intents
+
+        try:
+            intents.get_classifier()
+            knowledge.index_warm()
+        except Exception:  # a cold start must not stop the worker
+            log.exception("warming the assistant's indexes failed; they load on first use")

@@ -36,6 +36,7 @@ cat <<BANNER
 
   servicedesk is running.
     Storefront     http://$HOST:$PORT/
+    Agent desk     http://$HOST:$PORT/desk/
     Staff console  http://$HOST:$PORT/admin/
 BANNER
 "$PY" -m orders.demo.credentials

@@ -48,10 +48,9 @@ def test_a_shopper_chats_and_the_history_survives_a_reload(
     page.get_by_test_id("sd-input").fill("Hi! Do you sell rain jackets?")
     page.get_by_test_id("sd-send").click()
 
-    # The reply streams: it is seen while still streaming, then final.
-    page.wait_for_selector(
-        '[data-testid="sd-message"][data-role="bot"][data-state="streaming"]', timeout=REPLY_MS
-    )
+    # The reply arrives and ends final. (An answer from the database is ready at once, so the
+    # streaming state may last only milliseconds here; tests/e2e/test_chat.py checks the deltas
+    # of a reply the model writes.)
     page.wait_for_selector(
         '[data-testid="sd-message"][data-role="bot"][data-state="final"]', timeout=REPLY_MS
     )
