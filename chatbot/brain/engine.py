@@ -1127,7 +1127,9 @@ def _answer_from_help(
         return False
     best = passages[0]
     ctx.turn.tools.append("help_center")
-    ctx.turn.say(_quote(best.text))
+    quoted = _quote(best.text)
+    # The model may reword the passage but not drop what the customer asked for: its figures.
+    ctx.turn.say(quoted, keep=tuple(dict.fromkeys(re.findall(r"\$\d[\d,]*(?:\.\d\d)?", quoted))))
     ctx.turn.source(*(p.text for p in passages))
     ctx.turn.link(best.title, best.url)
     ctx.turn.llm_ok = True
@@ -1213,7 +1215,7 @@ def _recommend(ctx: Ctx) -> None:
         return
     ctx.turn.say("Here are some picks:" if len(recs) > 1 else "Here's a pick:")
     for rec in recs:
-        ctx.turn.say(f"{rec.name}: {rec.reason}.")
+        ctx.turn.say(f"{rec.name}: {rec.reason}.", keep=(rec.name,))
     ctx.turn.attachments.append({"type": "products", "items": [knowledge.card(r) for r in recs]})
     ctx.state.shown_products = [r.product_id for r in recs]
     ctx.turn.chips(*[f"Buy the {r.name}" for r in recs[:3]])
