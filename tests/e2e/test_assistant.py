@@ -58,6 +58,8 @@ def test_a_guest_verifies_tracks_cancels_and_shops_in_the_widget(
     _say(page, "please cancel SD-100002, I ordered the wrong size")
     proposal = _last_bot(page, 3)
     assert "SD-100002" in proposal and f"${cancellable.grand_total}" in proposal
+    page.get_by_test_id("sd-confirm-yes").last.wait_for(timeout=REPLY_MS)
+    page.screenshot(path=str(shots / "widget-confirm.png"))
     page.get_by_test_id("sd-confirm-yes").last.click()
     assert "is cancelled" in _last_bot(page, 4)
     cancellable.refresh_from_db()
