@@ -16,9 +16,9 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev services migrate seed model bench-chat bench-bot screenshots clean
+.PHONY: run test lint setup setup-dev services migrate seed model assistant bench-chat bench-bot screenshots clean
 
-run: setup services migrate seed model
+run: setup services migrate seed model assistant
 	@PY=$(PY) scripts/run.sh
 
 test: setup-dev services model
@@ -69,6 +69,10 @@ migrate: setup
 
 seed: migrate
 	$(PY) manage.py seed_demo
+
+# Train the intent classifier and index the help center and catalog (cached; progress shown).
+assistant: migrate
+	$(PY) manage.py prepare_assistant
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

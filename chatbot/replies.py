@@ -60,7 +60,12 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
     """Answer a customer message, streaming the reply to the conversation. Idempotent: a message
     that already has a finished reply is left alone, and a retried reply reuses the turn the first
     attempt decided on (so an action is never done twice)."""
-    question = Message.objects.select_related("conversation").get(pk=customer_message_id)
+    question = Message.objects.select_related("conversation").filter(pk=customer_message_id).first()
+    if question is None:
+        # A task for a message this database doesn't have (deleted, or left in the queue by
+        # another installation sharing the broker): nothing to answer.
+        log.warning("reply task for message %s: no such message", customer_message_id)
+        return None
     if question.role != MessageRole.CUSTOMER:
         return None
     conversation = question.conversation
