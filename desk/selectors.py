@@ -23,7 +23,9 @@ from desk.models import (
     AgentProfile,
     CannedResponse,
     Note,
+    OfflineTicket,
     Presence,
+    TicketStatus,
 )
 from orders.models import Customer, Order, OrderStatus
 
@@ -67,6 +69,18 @@ class ChatItem(TypedDict):
     last_customer_message_at: str | None
     last_agent_message_at: str | None
     preview: str
+
+
+class TicketItem(TypedDict):
+    id: int
+    email: str
+    text: str
+    status: str
+    answer: str
+    answered_by: AgentBrief | None
+    answered_at: str | None
+    conversation: str | None
+    created_at: str
 
 
 class Summary(TypedDict):
@@ -559,3 +573,36 @@ def canned_raw_list() -> list[dict[str, Any]]:
         {"id": c.pk, "title": c.title, "text": c.text}
         for c in CannedResponse.objects.filter(active=True)
     ]
+
+
+# --- messages left while nobody was at the desk --------------------------------------------------
+
+TICKETS_OPEN_MAX = 200
+TICKETS_ANSWERED_RECENT = 10
+
+
+def ticket_payload(ticket: OfflineTicket) -> TicketItem:
+    return {
+        "id": ticket.pk,
+        "email": ticket.email,
+        "text": ticket.text,
+        "status": ticket.status,
+        "answer": ticket.answer,
+        "answered_by": _agent_brief(ticket.answered_by),
+        "answered_at": _iso(ticket.answered_at),
+        "conversation": str(ticket.conversation_id) if ticket.conversation_id else None,
+        "created_at": ticket.created_at.isoformat(),
+    }
+
+
+def ticket_list() -> dict[str, Any]:
+    """Open tickets, newest first, then the few most recently answered (GET /desk/api/tickets/).
+    Two queries for the rows and one for the count, whatever their number."""
+    open_qs = OfflineTicket.objects.filter(status=TicketStatus.OPEN).order_by("-created_at")
+    answered = (
+        OfflineTicket.objects.filter(status=TicketStatus.ANSWERED)
+        .select_related("answered_by")
+        .order_by("-answered_at")[:TICKETS_ANSWERED_RECENT]
+    )
+    rows = [*open_qs[:TICKETS_OPEN_MAX], *answered]
+    return {"tickets": [ticket_payload(t) for t in rows], "open": open_qs.count()}

@@ -643,7 +643,10 @@ def offline_ticket_create(
                 reason="offline_ticket",
             )
             _refresh_on_commit()
-        payload = {"type": "ticket", "ticket": {"id": ticket.pk, "email": email, "text": clean}}
+        payload = {
+            "type": "ticket",
+            "ticket": {"id": ticket.pk, "status": ticket.status, "email": email, "text": clean},
+        }
         transaction.on_commit(lambda: events.publish(events.QUEUE_GROUP, payload))
     return ticket
 
@@ -674,6 +677,9 @@ def offline_ticket_answer(*, ticket_id: int, user: User, text: object) -> Offlin
             from_email=None,
             recipient_list=[ticket.email],
         )
+        # Other desks drop it from their open list without waiting for their next poll.
+        answered = {"type": "ticket", "ticket": {"id": ticket.pk, "status": ticket.status}}
+        transaction.on_commit(lambda: events.publish(events.QUEUE_GROUP, answered))
     return ticket
 
 

@@ -15,7 +15,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from desk import selectors, services
-from desk.models import OfflineTicket, TicketStatus
 from orders import services as order_services
 from orders.errors import OrderPolicyError
 
@@ -90,25 +89,9 @@ def canned(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_api
 def tickets(request: HttpRequest) -> HttpResponse:
-    """Messages left while the desk was closed, open ones first."""
-    rows = OfflineTicket.objects.order_by("status", "-created_at")[:100]
-    return JsonResponse(
-        {
-            "tickets": [
-                {
-                    "id": t.pk,
-                    "email": t.email,
-                    "text": t.text,
-                    "status": t.status,
-                    "answer": t.answer,
-                    "conversation": str(t.conversation_id) if t.conversation_id else None,
-                    "created_at": t.created_at.isoformat(),
-                }
-                for t in rows
-            ],
-            "open": OfflineTicket.objects.filter(status=TicketStatus.OPEN).count(),
-        }
-    )
+    """Messages left while the desk was closed: the open ones, newest first, then the last few
+    answered (desk.selectors.ticket_list)."""
+    return JsonResponse(selectors.ticket_list())
 
 
 @require_POST
@@ -123,7 +106,14 @@ def ticket_answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
         )
     except services.DeskError as error:
         return _error(error)
-    return JsonResponse({"ok": True, "id": ticket.pk, "status": ticket.status})
+    return JsonResponse(
+        {
+            "ok": True,
+            "id": ticket.pk,
+            "status": ticket.status,
+            "ticket": selectors.ticket_payload(ticket),
+        }
+    )
 
 
 ORDER_ACTIONS = ("cancel", "swap", "address", "return")

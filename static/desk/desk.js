@@ -105,6 +105,21 @@
     },
     cannedPick: "Canned responses…",
     noSuggestion: "The assistant has no suggestion for this one.",
+    day: "{d} d",
+    ticketOpen: "Waiting for an answer",
+    ticketAnswered: "Answered",
+    ticketReceived: "Received {when} · {age} ago",
+    ticketReceivedNow: "Received {when} · just now",
+    ticketAnsweredBy: "{name} · {when}",
+    ticketBy: "Answered by {name}",
+    ticketNew: "New message from {email}",
+    ticketEmpty: "Write an answer first.",
+    ticketSent: "Sent to {email}.",
+    ticketSide: "Left a message while nobody was at the desk. There is no chat to continue: the answer goes by email.",
+    ticketErrors: {
+      already_answered: "Someone has already answered this message.",
+      not_found: "This message no longer exists.",
+    },
   };
 
   const body = document.body;
@@ -190,6 +205,9 @@
     unseen: new Set(), // new handoffs the agent hasn't looked at: the title badge
     fresh: new Set(), // queue rows to highlight
     note: false,
+    tickets: [], // messages left offline: the open ones, then the last few answered
+    ticketsOpen: 0,
+    ticket: null, // the ticket shown in the middle (its id), when no conversation is
   };
 
   // ---------------------------------------------------------------------------------------------
@@ -236,7 +254,26 @@
     toastText: $(".desk-toast-text"),
     toastOpen: $(".desk-toast-open"),
     toastClose: $(".desk-toast-close"),
+    tickets: $('[data-testid="desk-tickets"]'),
+    ticketsCount: $('[data-testid="desk-tickets-count"]'),
+    ticketsEmpty: $(".desk-tickets-empty"),
+    answered: $('[data-testid="desk-answered"]'),
+    answeredList: $('[data-testid="desk-answered-list"]'),
+    ticket: $('[data-testid="desk-ticket"]'),
+    ticketEmail: $('[data-testid="desk-ticket-email"]'),
+    ticketStatus: $('[data-testid="desk-ticket-status"]'),
+    ticketWhen: $('[data-testid="desk-ticket-when"]'),
+    ticketText: $('[data-testid="desk-ticket-text"]'),
+    ticketAnswer: $('[data-testid="desk-ticket-answer"]'),
+    ticketAnsweredBy: $('[data-testid="desk-ticket-answered-by"]'),
+    ticketAnswerText: $('[data-testid="desk-ticket-answer-text"]'),
+    ticketForm: $('[data-testid="desk-ticket-form"]'),
+    ticketTo: $(".desk-ticket-to"),
+    ticketInput: $('[data-testid="desk-ticket-input"]'),
+    ticketSend: $('[data-testid="desk-ticket-send"]'),
+    ticketResult: $('[data-testid="desk-ticket-result"]'),
   };
+  const customerEmpty = dom.customer.firstElementChild; // put back when a ticket closes
 
   // ---------------------------------------------------------------------------------------------
   // Notifications: title badge, a short WebAudio chime, a highlighted row and a toast
@@ -471,6 +508,9 @@
       case "suggestion":
         onSuggestion(f);
         break;
+      case "ticket":
+        onTicketFrame(f);
+        break;
       case "pong":
         break;
       default:
@@ -500,6 +540,7 @@
     renderLists();
     renderTitle();
     if (S.open) send({ type: "open", conversation: S.open }); // after a reconnect
+    loadTickets(); // frames missed while disconnected
   }
 
   // Our reply is stored with this seq (its `message` event may come before or after).
@@ -636,6 +677,10 @@
       const at = w.getAttribute("data-since");
       if (at) w.textContent = since(at);
     }
+    for (const w of document.querySelectorAll(".desk-item-age[data-since]")) {
+      const at = w.getAttribute("data-since");
+      if (at) w.textContent = age(at);
+    }
   }, 15000);
 
   // ---------------------------------------------------------------------------------------------
@@ -643,6 +688,7 @@
   // ---------------------------------------------------------------------------------------------
   function openConversation(id) {
     if (!id) return;
+    closeTicket();
     if (S.open && S.open !== id) {
       stopTyping();
       const prev = S.open;
@@ -1346,12 +1392,228 @@
   });
 
   // ---------------------------------------------------------------------------------------------
+  // Messages left while nobody was at the desk: GET /desk/api/tickets/ on load, every 30 s and
+  // on a `ticket` frame; answered by email with POST /desk/api/tickets/<id>/answer/.
+  // ---------------------------------------------------------------------------------------------
+  const TICKETS_EVERY = 30000;
+  const PREVIEW_WORDS = 12;
+
+  // "just now", "12 min", "3 h", "2 d": a message can wait days, unlike a chat.
+  function age(iso) {
+    const t = Date.parse(iso || "");
+    if (isNaN(t)) return "";
+    const m = Math.floor(Math.max(0, Date.now() - t) / 60000);
+    if (m < 1) return T.now;
+    if (m < 60) return fmt(T.min, { n: m });
+    if (m < 24 * 60) return fmt(T.hour, { h: Math.floor(m / 60), m: m % 60 }).replace(/ 0 min$/, "");
+    return fmt(T.day, { d: Math.floor(m / 1440) });
+  }
+  function stamp(iso) {
+    const d = new Date(iso || "");
+    if (isNaN(d.getTime())) return "";
+    return d.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+  }
+  function firstWords(text) {
+    const words = str(text).trim().split(/\s+/);
+    return words.length > PREVIEW_WORDS ? words.slice(0, PREVIEW_WORDS).join(" ") + "…" : words.join(" ");
+  }
+  const ticketId = (t) => (t && t.id !== undefined ? String(t.id) : "");
+  const isAnswered = (t) => str(t && t.status) === "answered";
+  const currentTicket = () => S.tickets.find((t) => ticketId(t) === S.ticket) || null;
+
+  // Only the latest request's answer is shown: a poll sent before an answer must not bring the
+  // answered ticket back as open.
+  let ticketsSeq = 0;
+  function loadTickets() {
+    const seq = ++ticketsSeq;
+    return api("tickets/")
+      .then((r) => {
+        if (seq !== ticketsSeq || !r.ok || !r.data) return;
+        const shown = currentTicket();
+        S.tickets = listOf(r.data.tickets);
+        // The ticket on screen stays there even when it falls off the list.
+        if (shown && !currentTicket()) S.tickets.push(shown);
+        S.ticketsOpen = typeof r.data.open === "number" ? r.data.open : S.tickets.filter((t) => !isAnswered(t)).length;
+        renderTickets();
+        if (S.ticket !== null) renderTicket();
+      })
+      .catch(() => {});
+  }
+
+  function onTicketFrame(f) {
+    const t = f.ticket && typeof f.ticket === "object" ? f.ticket : {};
+    if (!isAnswered(t) && t.email) {
+      toast(null, fmt(T.ticketNew, { email: str(t.email) }));
+      chime();
+    }
+    loadTickets();
+  }
+
+  function ticketRow(t) {
+    const id = ticketId(t);
+    const li = el("li", "desk-item desk-ticket-item", {
+      "data-ticket": id,
+      "data-status": str(t.status),
+      "data-testid": isAnswered(t) ? "desk-answered-item" : "desk-ticket-item",
+    });
+    const btn = el("button", "desk-item-button", { type: "button" });
+    if (id === S.ticket) {
+      li.classList.add("is-open");
+      btn.setAttribute("aria-current", "true");
+    }
+    const top = el("span", "desk-item-top");
+    top.appendChild(el("span", "desk-item-name", { text: str(t.email) }));
+    const at = isAnswered(t) ? str(t.answered_at) : str(t.created_at);
+    top.appendChild(el("span", "desk-item-age", { "data-since": at, text: age(at) }));
+    btn.appendChild(top);
+    const meta = el("span", "desk-item-meta");
+    const line = isAnswered(t) ? fmt(T.ticketBy, { name: personName(t.answered_by, T.none) }) : firstWords(t.text);
+    meta.appendChild(el("span", "desk-item-preview", { text: line }));
+    btn.appendChild(meta);
+    btn.addEventListener("click", () => openTicket(id));
+    li.appendChild(btn);
+    return li;
+  }
+
+  function renderTickets() {
+    const open = S.tickets.filter((t) => !isAnswered(t));
+    const done = S.tickets.filter(isAnswered);
+    dom.tickets.textContent = "";
+    for (const t of open) dom.tickets.appendChild(ticketRow(t));
+    dom.ticketsCount.textContent = String(Math.max(S.ticketsOpen, open.length));
+    dom.ticketsCount.classList.toggle("desk-count--hot", open.length > 0);
+    dom.ticketsEmpty.hidden = open.length > 0;
+    dom.answeredList.textContent = "";
+    for (const t of done) dom.answeredList.appendChild(ticketRow(t));
+    dom.answered.hidden = done.length === 0;
+  }
+
+  function openTicket(id) {
+    if (S.open) {
+      stopTyping();
+      const prev = S.open;
+      if (!S.mine.some((m) => convId(m) === prev)) send({ type: "close", conversation: prev });
+      S.open = null;
+      renderLists();
+    }
+    if (S.ticket !== id) {
+      dom.ticketInput.value = "";
+      dom.ticketResult.hidden = true;
+    }
+    S.ticket = id;
+    dom.placeholder.hidden = true;
+    dom.conversation.hidden = true;
+    dom.ticket.hidden = false;
+    renderTickets();
+    renderTicket();
+    if (!isAnswered(currentTicket())) dom.ticketInput.focus();
+  }
+
+  function closeTicket() {
+    if (S.ticket === null) return;
+    S.ticket = null;
+    dom.ticket.hidden = true;
+    renderTickets();
+    dom.customer.textContent = "";
+    if (customerEmpty) dom.customer.appendChild(customerEmpty);
+  }
+
+  function renderTicket() {
+    const t = currentTicket();
+    if (!t) return;
+    const answered = isAnswered(t);
+    dom.ticket.setAttribute("data-status", str(t.status));
+    dom.ticketEmail.textContent = str(t.email);
+    dom.ticketStatus.textContent = answered ? T.ticketAnswered : T.ticketOpen;
+    dom.ticketStatus.className = "desk-status-chip desk-status-chip--" + (answered ? "agent" : "queued");
+    const ago = age(t.created_at);
+    dom.ticketWhen.textContent = fmt(ago === T.now ? T.ticketReceivedNow : T.ticketReceived, { when: stamp(t.created_at), age: ago });
+    dom.ticketText.textContent = str(t.text);
+    dom.ticketAnswer.hidden = !answered;
+    dom.ticketForm.hidden = answered;
+    if (answered) {
+      dom.ticketAnsweredBy.textContent = fmt(T.ticketAnsweredBy, { name: personName(t.answered_by, T.none), when: stamp(t.answered_at) });
+      dom.ticketAnswerText.textContent = str(t.answer);
+    } else dom.ticketTo.textContent = str(t.email);
+    // The right column has no customer record to show, only where the answer goes.
+    dom.customer.textContent = "";
+    const card = el("section", "desk-card desk-cust");
+    card.appendChild(el("h2", "desk-card-title", { text: str(t.email) }));
+    card.appendChild(el("p", "desk-muted", { text: T.ticketSide }));
+    dom.customer.appendChild(card);
+  }
+
+  dom.ticketForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const t = currentTicket();
+    if (!t || isAnswered(t) || dom.ticketSend.disabled) return;
+    const text = dom.ticketInput.value.trim();
+    const result = dom.ticketResult;
+    result.hidden = false;
+    result.className = "desk-composer-note desk-ticket-result";
+    if (!text) {
+      result.classList.add("desk-order-result--bad");
+      result.textContent = T.ticketEmpty;
+      dom.ticketInput.focus();
+      return;
+    }
+    result.textContent = T.sending;
+    dom.ticketSend.disabled = true;
+    dom.ticketInput.disabled = true;
+    const id = ticketId(t);
+    api("tickets/" + encodeURIComponent(id) + "/answer/", { text: text })
+      .then((r) => {
+        if (!r.ok) {
+          const code = str(r.data && r.data.error);
+          const known = T.ticketErrors[code];
+          const why = str(r.data && (r.data.message || r.data.error)) || "HTTP " + r.status;
+          result.classList.add("desk-order-result--bad");
+          result.textContent = known || fmt(T.failed, { why: why });
+          if (code === "already_answered") loadTickets();
+          return;
+        }
+        const fresh = r.data && r.data.ticket && typeof r.data.ticket === "object" ? r.data.ticket : null;
+        const i = S.tickets.findIndex((x) => ticketId(x) === id);
+        if (fresh && i >= 0) S.tickets[i] = fresh;
+        S.ticketsOpen = Math.max(0, S.ticketsOpen - 1);
+        dom.ticketInput.value = "";
+        result.hidden = true;
+        renderTickets();
+        if (S.ticket === id) renderTicket();
+        toast(null, fmt(T.ticketSent, { email: str(t.email) }));
+        loadTickets();
+      })
+      .catch((err) => {
+        result.classList.add("desk-order-result--bad");
+        result.textContent = fmt(T.failed, { why: err && err.message ? err.message : "network" });
+      })
+      .then(() => {
+        dom.ticketSend.disabled = false;
+        dom.ticketInput.disabled = false;
+      });
+  });
+  // A "write an answer first" hint goes away once there is one.
+  dom.ticketInput.addEventListener("input", () => {
+    if (dom.ticketResult.classList.contains("desk-order-result--bad")) dom.ticketResult.hidden = true;
+  });
+  dom.ticketInput.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      dom.ticketForm.requestSubmit();
+    }
+  });
+
+  // ---------------------------------------------------------------------------------------------
   // Start
   // ---------------------------------------------------------------------------------------------
   setCanned([]);
   renderTitle();
   renderLists();
+  renderTickets();
+  loadTickets();
+  setInterval(loadTickets, TICKETS_EVERY);
   connect();
+
   window.ServiceDeskDesk = {
     state: () => ({
       connected: !!(ws && ws.readyState === 1),
@@ -1360,6 +1622,8 @@
       mine: S.mine.map(convId),
       open: S.open,
       unseen: S.unseen.size,
+      tickets: S.ticketsOpen,
+      ticket: S.ticket,
     }),
   };
 })();

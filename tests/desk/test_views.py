@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
 
 from chatbot import services as chat_services
@@ -173,3 +174,114 @@ def test_bob_cannot_leave_a_message_in_alices_chat(
 
     assert (response.status_code, response.json()["error"]) == (403, "bad_token")
     assert not OfflineTicket.objects.exists()
+
+
+# --- messages left offline: the desk's Messages list ---------------------------------------------
+
+
+def _ticket(customer: Customer | None, text: str = "Where is my parcel?") -> OfflineTicket:
+    conversation = _chat(customer)
+    return services.offline_ticket_create(
+        conversation_id=conversation.pk, email="alice@example.com", text=text
+    )
+
+
+def test_an_agent_lists_open_messages_before_answered_ones(
+    client: Client, sam: User, alice: Customer, django_assert_num_queries: Any
+) -> None:
+    answered = _ticket(alice, "First")
+    services.offline_ticket_answer(ticket_id=answered.pk, user=sam, text="Done.")
+    older = _ticket(alice, "Second")
+    newer = _ticket(None, "Third")
+    client.force_login(sam)
+
+    with django_assert_num_queries(6):  # session, user, role; open rows, answered rows, count
+        response = client.get("/desk/api/tickets/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["open"] == 2
+    assert [(t["id"], t["status"]) for t in body["tickets"]] == [
+        (newer.pk, "open"),
+        (older.pk, "open"),
+        (answered.pk, "answered"),
+    ]
+    last = body["tickets"][2]
+    assert (last["text"], last["answer"], last["answered_by"]) == (
+        "First",
+        "Done.",
+        {"id": sam.pk, "name": "Sam"},
+    )
+    assert last["answered_at"] is not None and body["tickets"][0]["answered_at"] is None
+
+
+def test_customers_and_anonymous_users_cannot_list_messages(
+    client: Client, alice: Customer
+) -> None:
+    _ticket(alice)
+
+    anonymous = client.get("/desk/api/tickets/")
+    assert alice.user is not None
+    client.force_login(alice.user)
+    customer = client.get("/desk/api/tickets/")
+
+    assert (anonymous.status_code, customer.status_code) == (403, 403)
+    assert "alice@example.com" not in customer.content.decode()
+
+
+def test_an_agent_answers_a_message_by_email(client: Client, sam: User, alice: Customer) -> None:
+    ticket = _ticket(alice)
+    client.force_login(sam)
+
+    response = _post(client, f"/desk/api/tickets/{ticket.pk}/answer/", {"text": "It ships today."})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["ticket"]["answered_by"] == {"id": sam.pk, "name": "Sam"}
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.answer, ticket.answered_by) == (
+        "answered",
+        "It ships today.",
+        sam,
+    )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alice@example.com"]
+    assert mail.outbox[0].body.startswith("It ships today.")
+
+
+def test_a_message_is_answered_only_once(client: Client, sam: User, kim: User) -> None:
+    ticket = _ticket(None)
+    client.force_login(sam)
+    _post(client, f"/desk/api/tickets/{ticket.pk}/answer/", {"text": "It ships today."})
+    client.force_login(kim)
+
+    again = _post(client, f"/desk/api/tickets/{ticket.pk}/answer/", {"text": "Me too"})
+
+    assert (again.status_code, again.json()["error"]) == (400, "already_answered")
+    ticket.refresh_from_db()
+    assert (ticket.answer, ticket.answered_by) == ("It ships today.", sam)
+    assert len(mail.outbox) == 1
+
+
+def test_an_empty_answer_is_refused(client: Client, sam: User) -> None:
+    ticket = _ticket(None)
+    client.force_login(sam)
+
+    response = _post(client, f"/desk/api/tickets/{ticket.pk}/answer/", {"text": "   "})
+
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.answer) == ("open", "")
+    assert mail.outbox == []
+
+
+def test_a_customer_cannot_answer_a_message(client: Client, alice: Customer) -> None:
+    ticket = _ticket(alice)
+    assert alice.user is not None
+    client.force_login(alice.user)
+
+    response = _post(client, f"/desk/api/tickets/{ticket.pk}/answer/", {"text": "Sure"})
+
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    assert mail.outbox == []

@@ -205,10 +205,34 @@ def test_a_customer_is_handed_to_an_agent_who_answers_and_resolves(
     assert errors == []
 
 
-def test_with_nobody_at_the_desk_a_guest_leaves_a_message(
-    daphne: str, celery_worker: str, browser: Any, transactional_db: None
+def _desk_login(browser: Any, daphne: str, errors: list[str]) -> Any:
+    desk = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    desk.on("pageerror", lambda e: errors.append(str(e)))
+    desk.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    desk.goto(f"{daphne}/admin/login/?next=/desk/")
+    desk.fill("input[name=username]", "sam")
+    desk.fill("input[name=password]", STAFF_PASSWORD)
+    with desk.expect_navigation():
+        desk.click("input[type=submit]")
+    desk.wait_for_selector('[data-testid="desk-connection"][data-state="online"]', timeout=15_000)
+    return desk
+
+
+def test_with_nobody_at_the_desk_a_guest_leaves_a_message_an_agent_answers(
+    daphne: str,
+    daphne_server: Any,
+    celery_worker: str,
+    browser: Any,
+    shots: Path,
+    agent_sam: User,
 ) -> None:
     errors: list[str] = []
+    # Given sam at the desk but offline (opening the desk sets an agent online).
+    desk = _desk_login(browser, daphne, errors)
+    desk.get_by_test_id("desk-presence-offline").click()
+    desk.wait_for_selector('[data-testid="desk-presence-offline"][aria-pressed="true"]')
+    expect(desk.get_by_test_id("desk-tickets-count")).to_have_text("0")
+
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{daphne}/")
@@ -241,4 +265,46 @@ def test_with_nobody_at_the_desk_a_guest_leaves_a_message(
     # Leaving a message closes the queued chat; the customer is not asked to rate it.
     page.wait_for_timeout(500)
     assert not page.get_by_test_id("sd-rating").is_visible()
+
+    # And the desk learns of it at once (the staff socket's `ticket` frame), without a reload.
+    row = desk.locator(f'[data-testid="desk-ticket-item"][data-ticket="{ticket.pk}"]')
+    row.wait_for(timeout=5_000)
+    expect(desk.get_by_test_id("desk-tickets-count")).to_have_text("1")
+    assert "guest@example.com" in row.inner_text()
+    assert "Can I change the size" in row.inner_text() and "just now" in row.inner_text()
+
+    # When sam opens it, an empty answer is refused in the page...
+    row.locator("button").click()
+    panel = desk.get_by_test_id("desk-ticket")
+    expect(desk.get_by_test_id("desk-ticket-email")).to_have_text("guest@example.com")
+    expect(desk.get_by_test_id("desk-ticket-text")).to_have_text(
+        "Can I change the size of my order SD-100001?"
+    )
+    assert "Received" in desk.get_by_test_id("desk-ticket-when").inner_text()
+    desk.get_by_test_id("desk-ticket-send").click()
+    expect(desk.get_by_test_id("desk-ticket-result")).to_have_text("Write an answer first.")
+
+    # ...and an answer is emailed, and shown as answered by him.
+    answer = "Yes: reply with the size you'd like and we'll swap it before it ships.\n— Sam"
+    desk.get_by_test_id("desk-ticket-input").fill(answer)
+    assert not desk.get_by_test_id("desk-ticket-result").is_visible()
+    desk.locator(".desk-toast-close").click()  # "New message from …" covers the heading
+    desk.screenshot(path=str(shots / "desk-ticket.png"))
+    desk.get_by_test_id("desk-ticket-send").click()
+    desk.get_by_test_id("desk-ticket-answer").wait_for(timeout=10_000)
+    assert panel.get_attribute("data-status") == "answered"
+    assert desk.get_by_test_id("desk-ticket-answer-text").inner_text() == answer
+    assert desk.get_by_test_id("desk-ticket-answered-by").inner_text().startswith("Sam Rivera · ")
+    assert not desk.get_by_test_id("desk-ticket-form").is_visible()
+    expect(desk.get_by_test_id("desk-tickets-count")).to_have_text("0")
+    expect(row).to_have_count(0)
+    answered = desk.locator(f'[data-testid="desk-answered-item"][data-ticket="{ticket.pk}"]')
+    assert answered.count() == 1
+    desk.screenshot(path=str(shots / "desk-ticket-answered.png"))
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.answer, ticket.answered_by) == ("answered", answer, agent_sam)
+    # The stack's console email backend prints the one email to daphne's log.
+    log = daphne_server.log
+    assert _poll(lambda: "To: guest@example.com" in log.read_text(errors="replace"))
+    assert log.read_text(errors="replace").count("To: guest@example.com") == 1
     assert errors == []
