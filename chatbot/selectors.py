@@ -72,9 +72,9 @@ def customer_for_name_and_zip(*, name: str, zip_code: str) -> Customer | None:
     return found[0] if len(found) == 1 else None
 
 
-def orders_for_bot(*, customer: Customer, limit: int = 10) -> list[Order]:
-    """The customer's most recent orders with everything the assistant talks about."""
-    return list(
+def _orders_for_bot(customer: Customer) -> QuerySet[Order]:
+    """The customer's orders with everything the assistant talks about."""
+    return (
         Order.objects.filter(customer=customer)
         .select_related("payment_method")
         .prefetch_related(
@@ -83,23 +83,17 @@ def orders_for_bot(*, customer: Customer, limit: int = 10) -> list[Order]:
             "payments",
             "returns",
         )
-        .order_by("-placed_at")[:limit]
     )
+
+
+def orders_for_bot(*, customer: Customer, limit: int = 10) -> list[Order]:
+    """The customer's most recent orders."""
+    return list(_orders_for_bot(customer).order_by("-placed_at")[:limit])
 
 
 def order_for_bot(*, customer: Customer, number: str) -> Order | None:
     """One of the customer's orders; None for a number that is someone else's or doesn't exist."""
-    return (
-        Order.objects.filter(customer=customer, number__iexact=number)
-        .select_related("payment_method")
-        .prefetch_related(
-            Prefetch("items", queryset=OrderItem.objects.order_by("id")),
-            Prefetch("shipments", queryset=Shipment.objects.prefetch_related("events")),
-            "payments",
-            "returns",
-        )
-        .first()
-    )
+    return _orders_for_bot(customer).filter(number__iexact=number).first()
 
 
 def returns_for_bot(*, customer: Customer, limit: int = 3) -> list[ReturnRequest]:

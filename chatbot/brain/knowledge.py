@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -50,6 +48,7 @@ from django.urls import reverse
 from chatbot.brain.turn import money
 from chatbot.nlu import encoder
 from chatbot.nlu.entities import normalize
+from chatbot.nlu.intents import save_atomic
 from orders.models import Category, HelpArticle, Product, ProductVariant
 
 log = logging.getLogger(__name__)
@@ -241,7 +240,7 @@ def _embed(kind: str, texts: Sequence[str]) -> Matrix:
         vectors = np.stack([known[t] if t in known else fresh[t] for t in texts])
         vectors = vectors.astype(np.float32, copy=False)
         try:
-            _save_atomic(cache, vectors)
+            save_atomic(cache, vectors)
             for old in cache.parent.glob(f"knowledge-{kind}-*.npy"):
                 if old != cache:
                     old.unlink(missing_ok=True)
@@ -249,19 +248,6 @@ def _embed(kind: str, texts: Sequence[str]) -> Matrix:
             log.warning("Could not cache %s: %s", cache, error)
     _memo[kind] = dict(zip(texts, vectors, strict=True))
     return vectors
-
-
-def _save_atomic(path: Path, array: Matrix) -> None:
-    """Write then rename, so a process starting at the same moment reads a whole file or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, array)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- help center -------------------------------------------------------------------------------

@@ -153,14 +153,14 @@ def file_embeddings(path: Path) -> tuple[list[Example], Matrix]:
     except (OSError, ValueError) as error:  # a truncated or foreign file: just encode again
         log.warning("Ignoring unreadable %s: %s", cache, error)
     vectors = encoder.encode([e.text for e in examples])
-    _save_atomic(cache, vectors)
+    save_atomic(cache, vectors)
     for old in cache.parent.glob(f"{stem}-*.npy"):
         if old != cache:
             old.unlink(missing_ok=True)
     return examples, vectors
 
 
-def _save_atomic(path: Path, array: Matrix) -> None:
+def save_atomic(path: Path, array: Matrix) -> None:
     """Write then rename, so a worker starting at the same moment reads a whole file or none."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
