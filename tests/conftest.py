@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -30,6 +31,16 @@ def _customer(first: str, last: str, email: str) -> Customer:
     AddressFactory(customer=customer, full_name=f"{first} {last}")
     CardFactory(customer=customer)
     return customer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _assistant_warm(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the sentence encoder and train the intent classifier once per session, so the first
+    test that gets a bot reply doesn't spend ~10 s on them inside its own timeouts."""
+    from chatbot.nlu import intents
+
+    with django_db_blocker.unblock():
+        intents.get_classifier()
 
 
 @pytest.fixture

@@ -215,6 +215,11 @@ def _understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         label = last
     if label == nlu_intents.NOT_SURE:
         label = _rescue(ctx, prediction, piece)
+    refining = bool(ctx.state.last_query and _REFINE.search(piece)) and len(piece.split()) <= 8
+    if label in (nlu_intents.NOT_SURE, "out_of_scope") and refining:
+        label = "product_refine"  # "something in red" right after a recommendation
+    if label == nlu_intents.NOT_SURE and _help_is_sure(piece):
+        label = "help_center"  # "do you sell gift cards?": the help center knows
     if label == nlu_intents.NOT_SURE:
         _not_sure(ctx)
         return
@@ -245,6 +250,18 @@ _ORDER_INTENTS = {
 _MY_ORDER = re.compile(r"\b(my|an?|the|this)\s+(orders?|parcel|package|delivery)\b", re.I)
 
 
+# A help-center passage this close to a message the classifier wasn't sure about answers it
+# (the retrieval's own floor is lower: it keeps passages to quote for sure intents too).
+HELP_SURE_SCORE = 0.5
+
+
+def _help_is_sure(text: str) -> bool:
+    from chatbot.brain import knowledge
+
+    passages = knowledge.help_search(text, k=1)
+    return bool(passages) and passages[0].score >= HELP_SURE_SCORE
+
+
 def _rescue(ctx: Ctx, prediction: nlu_intents.Prediction, text: str) -> str:
     """A not-sure message that still says enough to act on: a bare order number means "what
     about this order", a bare product name means "tell me about it"."""
@@ -255,7 +272,18 @@ def _rescue(ctx: Ctx, prediction: nlu_intents.Prediction, text: str) -> str:
         return prediction.guess if prediction.guess in _ORDER_INTENTS else nlu_intents.NOT_SURE
     if ctx.ent.products and len(text.split()) <= 4:
         return "product_question"
+    if ctx.state.last_query and _REFINE.search(text):
+        return "product_refine"  # "something in black" after a recommendation
     return nlu_intents.NOT_SURE
+
+
+# Words that narrow a recommendation just shown.
+_REFINE = re.compile(
+    r"\b(in (black|white|blue|navy|red|green|grey|gray|brown|pink|beige|size \w+|[a-z]+)|"
+    r"cheaper|less expensive|under \$?\d+|below \$?\d+|bigger|smaller|size \w+|another colou?r|"
+    r"other colou?rs?|something else|any others?|more options)\b",
+    re.IGNORECASE,
+)
 
 
 def _continue_agenda(ctx: Ctx) -> None:
@@ -796,11 +824,40 @@ def parse_address(text: str, full_name: str) -> dict[str, str] | None:
     }
 
 
+def _payment_methods_named(text: str, methods: list[Any]) -> list[Any]:
+    """The saved payment methods a message names: a chip's exact label first ("Gift card ending
+    7919" also contains "card"), else a last-4, a kind ("gift card", "paypal") or a card brand."""
+    folded = text.lower()
+    exact = [m for m in methods if m.label.lower() == folded]
+    if exact:
+        return exact
+    # Longest kind first: "gift card" must not also pick the Visa "card".
+    for kind in sorted({m.kind for m in methods}, key=len, reverse=True):
+        if re.search(rf"\b{kind.replace('_', ' ?')}s?\b", folded):
+            return [m for m in methods if m.kind == kind]
+    return [
+        m
+        for m in methods
+        if (m.card_last4 and m.card_last4 in folded)
+        or (m.card_brand and m.card_brand.lower() in folded)
+    ]
+
+
 def _ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
     methods = selectors.payment_methods_for_bot(customer=customer)
     if not methods:
         ctx.turn.say("There are no other payment methods saved on your account.")
         ctx.state.task = None
+        return
+    named = _payment_methods_named(
+        re.sub(r"\b(change|payment|method|pay(ing)?|with|to|the|my|on|of)\b", " ", ctx.text),
+        methods,
+    )
+    if len(named) == 1 and re.search(r"\b(to|with|use|using|onto|instead)\b", ctx.text, re.I):
+        # "change the payment on SD-100001 to my gift card": no need to ask.
+        task.slots["payment_method_id"] = named[0].pk
+        task.slots["payment_method_label"] = named[0].label
+        _propose(ctx)
         return
     task.asking = "payment_method"
     ctx.turn.say(
@@ -1140,6 +1197,16 @@ def _quote(text: str, limit: int = 420) -> str:
     """A passage, its list items joined into a sentence, cut at a sentence end near `limit`
     characters."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # A short heading line ("Saved cards") reads as the lead-in of what follows it.
+    lines = [
+        f"{line}:"
+        if i < len(lines) - 1
+        and not line.startswith("-")
+        and len(line.split()) <= 6
+        and line[-1] not in ".:!?"
+        else line
+        for i, line in enumerate(lines)
+    ]
     text = " ".join(lines)
     text = re.sub(r":\s+-\s+", ": ", text)
     text = re.sub(r"(?<=[^.:])\s+-\s+", "; ", text)
@@ -1201,11 +1268,24 @@ def _pay_link(ctx: Ctx, order: Order, *, intro: str) -> None:
     ctx.turn.link(f"Pay for order {order.number}", payment_url(order.number))
 
 
-def _recommend(ctx: Ctx) -> None:
+def _refine(ctx: Ctx) -> None:
+    """ "Something in black" right after a recommendation: the earlier request, narrowed."""
+    ctx.turn.intent = "product_recommendation"
+    _recommend(ctx, query=f"{ctx.state.last_query or ''} {ctx.text}".strip())
+
+
+def _help(ctx: Ctx) -> None:
+    ctx.turn.intent = "help_center"
+    _answer_from_help(ctx)
+
+
+def _recommend(ctx: Ctx, *, query: str | None = None) -> None:
     from chatbot.brain import knowledge
 
-    filters = knowledge.filters_parse(ctx.text, sizes=ctx.ent.sizes, colours=ctx.ent.colours)
-    recs = knowledge.recommend(ctx.text, filters=filters, k=3)
+    query = query or ctx.text
+    filters = knowledge.filters_parse(query, sizes=ctx.ent.sizes, colours=ctx.ent.colours)
+    recs = knowledge.recommend(query, filters=filters, k=3)
+    ctx.state.last_query = query[:300]
     ctx.turn.tools.append("recommend")
     if not recs:
         ctx.turn.say(
@@ -1488,15 +1568,7 @@ def _fill_task(ctx: Ctx) -> bool:
         return True
     if asking == "payment_method":
         methods = selectors.payment_methods_for_bot(customer=customer)
-        folded = text.lower()
-        # The chip's label names exactly one ("Gift card ending 7919" also contains "card").
-        chosen = [m for m in methods if m.label.lower() == folded] or [
-            m
-            for m in methods
-            if (m.card_last4 and m.card_last4 in folded)
-            or (m.kind in folded.replace(" ", "_"))
-            or (m.card_brand and m.card_brand.lower() in folded)
-        ]
+        chosen = _payment_methods_named(text, methods)
         if len(chosen) != 1:
             if switching:
                 ctx.state.task = None
@@ -1896,6 +1968,8 @@ def _execute(ctx: Ctx, pending: Pending) -> None:
 
 
 HANDLERS: dict[str, Callable[[Ctx], None]] = {
+    "help_center": _help,
+    "product_refine": _refine,
     "order_status": _order_status,
     "track_shipment": _track,
     "cancel_order": _cancel,

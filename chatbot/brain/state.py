@@ -45,6 +45,7 @@ class DialogueState:
     focus_order: str | None = None  # the order "it" means
     listed_orders: list[str] = field(default_factory=list)  # the orders last shown, in order
     shown_products: list[int] = field(default_factory=list)  # the products last recommended
+    last_query: str | None = None  # the last recommendation request, to narrow it
     task: Task | None = None
     pending: Pending | None = None
     agenda: list[str] = field(default_factory=list)  # later parts of a multi-request message
