@@ -15,7 +15,7 @@ from django.db import connections, transaction
 
 from chatbot import events
 from chatbot.models import Conversation, Message, MessageRole
-from orders.models import Customer
+from orders.models import Customer, ProductVariant
 from tests.conftest import OrderMaker
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +45,7 @@ def test_a_shopper_chats_and_the_history_survives_a_reload(
     page.goto(f"{daphne}/")
 
     page.get_by_test_id("sd-launcher").click()
-    page.get_by_test_id("sd-input").fill("Hi! Do you sell rain jackets?")
+    page.get_by_test_id("sd-input").fill("Hi! How much is the Harbor Tee?")
     page.get_by_test_id("sd-send").click()
 
     # The reply arrives and ends final. (An answer from the database is ready at once, so the
@@ -57,6 +57,9 @@ def test_a_shopper_chats_and_the_history_survives_a_reload(
     shown = _bubbles(page, "bot").last.inner_text()
     stored = Message.objects.get(role="bot")
     assert stored.text and stored.text[:40] in shown
+    # The price comes from the database, however the model worded the rest.
+    prices = {f"${v.price}" for v in ProductVariant.objects.filter(product__slug="harbor-tee")}
+    assert any(price in shown for price in prices), shown
     page.screenshot(path=str(shots / "widget.png"))
 
     page.get_by_test_id("sd-input").fill("<img src=x onerror=alert(1)>")
@@ -69,7 +72,7 @@ def test_a_shopper_chats_and_the_history_survives_a_reload(
 
     page.reload()
     page.get_by_test_id("sd-launcher").click()
-    assert _bubbles(page, "customer").first.inner_text().endswith("Hi! Do you sell rain jackets?")
+    assert _bubbles(page, "customer").first.inner_text().endswith("Hi! How much is the Harbor Tee?")
     assert _bubbles(page, "bot").count() >= 1
     page.wait_for_timeout(500)
     assert dialogs == []
