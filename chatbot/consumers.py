@@ -28,6 +28,25 @@ CLOSE_BAD_TOKEN = 4003
 CLOSE_FLOOD = 4008  # as 1008, policy violation
 CLOSE_TOO_BIG = 4009  # as 1009, message too big
 CLOSE_UNSUPPORTED = 4010  # as 1003, binary data
+
+
+def frame_decode(
+    text_data: str | None, bytes_data: bytes | None
+) -> tuple[int | None, dict[str, Any] | None]:
+    """A websocket frame as (close code, frame), shared by the customer and staff sockets:
+    binary or oversized frames close the socket; text that isn't a JSON object gives no frame
+    (the caller answers `bad_json`) and the socket carries on."""
+    if bytes_data is not None or text_data is None:
+        return CLOSE_UNSUPPORTED, None
+    if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
+        return CLOSE_TOO_BIG, None
+    try:
+        frame = json.loads(text_data)
+    except ValueError:
+        return None, None
+    return None, frame if isinstance(frame, dict) else None
+
+
 CLIENT_TYPES = {"hello", "message", "handoff", "ping", "typing", "rate"}
 # A `confirm` attachment's id as the bot writes it (docs/protocol.md §2.1).
 CONFIRM_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -87,17 +106,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if bytes_data is not None or text_data is None:
-            await self.close(code=CLOSE_UNSUPPORTED)
+        close, frame = frame_decode(text_data, bytes_data)
+        if close is not None:
+            await self.close(code=close)
             return
-        if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
-            await self.close(code=CLOSE_TOO_BIG)
-            return
-        try:
-            frame = json.loads(text_data)
-        except ValueError:
-            frame = None
-        if not isinstance(frame, dict):
+        if frame is None:
             await self._refuse("bad_json", "frames must be JSON objects")
             return
         kind = frame.get("type")

@@ -9,16 +9,14 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.contrib.auth.models import User
 
 from chatbot import events as chat_events
+from chatbot.consumers import frame_decode
 from desk import events, selectors, services
 from desk.models import Presence
 
 CLOSE_FORBIDDEN = 4003
-CLOSE_TOO_BIG = 4009
-CLOSE_UNSUPPORTED = 4010
 
 
 def _open_payload(conversation_id: object, user: User) -> dict[str, Any] | None:
@@ -104,17 +102,11 @@ class DeskConsumer(AsyncWebsocketConsumer):
         self.watching.discard(conversation_id)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if bytes_data is not None or text_data is None:
-            await self.close(code=CLOSE_UNSUPPORTED)
+        close, frame = frame_decode(text_data, bytes_data)
+        if close is not None:
+            await self.close(code=close)
             return
-        if len(text_data.encode()) > settings.CHAT_MAX_FRAME_BYTES:
-            await self.close(code=CLOSE_TOO_BIG)
-            return
-        try:
-            frame = json.loads(text_data)
-        except ValueError:
-            frame = None
-        if not isinstance(frame, dict):
+        if frame is None:
             await self._error("bad_json", "frames must be JSON objects")
             return
         kind = frame.get("type")
