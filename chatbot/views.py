@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -24,23 +25,34 @@ def _cors(response: HttpResponse, origin: str) -> HttpResponse:
     return response
 
 
-# Exempt from CSRF because the widget may be embedded on another allowed origin; the Origin check
-# below does the same job, and the endpoint only hands out tokens for the caller's own session.
-@csrf_exempt
-def chat_session(request: HttpRequest) -> HttpResponse:
+def _widget_post(
+    request: HttpRequest,
+) -> tuple[str, dict[str, Any], HttpResponse | None]:
+    """The checks every widget endpoint makes: (origin, JSON body, None), or a refusal to return
+    (a foreign origin, the CORS preflight, another method, a body that isn't a JSON object)."""
     origin = request.headers.get("Origin", "")
     if origin and not origin_allowed(origin):
-        return JsonResponse({"error": "origin_not_allowed"}, status=403)
+        return origin, {}, JsonResponse({"error": "origin_not_allowed"}, status=403)
     if request.method == "OPTIONS":
-        return _cors(HttpResponse(status=204), origin)
+        return origin, {}, _cors(HttpResponse(status=204), origin)
     if request.method != "POST":
-        return _cors(JsonResponse({"error": "method_not_allowed"}, status=405), origin)
+        return origin, {}, _cors(JsonResponse({"error": "method_not_allowed"}, status=405), origin)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        return _cors(JsonResponse({"error": "bad_json"}, status=400), origin)
+        return origin, {}, _cors(JsonResponse({"error": "bad_json"}, status=400), origin)
+    return origin, body, None
+
+
+# Exempt from CSRF because the widget may be embedded on another allowed origin; the Origin check
+# below does the same job, and the endpoint only hands out tokens for the caller's own session.
+@csrf_exempt
+def chat_session(request: HttpRequest) -> HttpResponse:
+    origin, body, refusal = _widget_post(request)
+    if refusal is not None:
+        return refusal
     resume = body.get("resume") if isinstance(body.get("resume"), str) else None
     page = body.get("page") if isinstance(body.get("page"), str) else ""
     lang = body.get("lang") if body.get("lang") in ("en", "zh-Hans") else "en"
@@ -70,19 +82,9 @@ def chat_offline(request: HttpRequest) -> HttpResponse:
     `desk.OfflineTicket`, answered by email."""
     from desk.services import DeskError, offline_ticket_create
 
-    origin = request.headers.get("Origin", "")
-    if origin and not origin_allowed(origin):
-        return JsonResponse({"error": "origin_not_allowed"}, status=403)
-    if request.method == "OPTIONS":
-        return _cors(HttpResponse(status=204), origin)
-    if request.method != "POST":
-        return _cors(JsonResponse({"error": "method_not_allowed"}, status=405), origin)
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        return _cors(JsonResponse({"error": "bad_json"}, status=400), origin)
+    origin, body, refusal = _widget_post(request)
+    if refusal is not None:
+        return refusal
     token = body.get("token")
     grant = ws_token_check(token) if isinstance(token, str) else None
     conversation = selectors.conversation_for_grant(grant) if grant is not None else None
