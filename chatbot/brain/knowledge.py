@@ -47,7 +47,7 @@ from django.urls import reverse
 
 from chatbot.brain.turn import money
 from chatbot.nlu import encoder
-from chatbot.nlu.entities import normalize
+from chatbot.nlu.entities import normalize, singular
 from chatbot.nlu.intents import save_atomic
 from orders.models import Category, HelpArticle, Product, ProductVariant
 
@@ -450,14 +450,7 @@ _CATEGORY_STOPWORDS = frozenset(["a", "an", "the", "and", "of", "for", "to", "in
 
 
 def _stem(word: str) -> str:
-    word = word.removesuffix("'s").removesuffix("'")
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return singular(word.removesuffix("'s").removesuffix("'"))
 
 
 def _stems(text: str) -> list[str]:

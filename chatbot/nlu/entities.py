@@ -327,7 +327,8 @@ HEAD_WEIGHT = 0.4
 MAX_PRODUCTS = 5
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A plural English noun's singular, by its ending ("boxes" -> "box", "berries" -> "berry")."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
@@ -338,7 +339,7 @@ def _singular(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [_singular(w) for w in re.findall(r"[a-z0-9]+", text.lower().replace("'s", ""))]
+    return [singular(w) for w in re.findall(r"[a-z0-9]+", text.lower().replace("'s", ""))]
 
 
 def _word_similarity(word: str, candidates: Sequence[str]) -> float:
@@ -373,7 +374,7 @@ def _head(name: str) -> str | None:
         for w in re.findall(r"[A-Za-z]+", name.replace("'s", ""))
         if not (w.isupper() and len(w) > 1) and w.lower() not in _NOT_HEAD | _NAME_STOPWORDS
     ]
-    return _singular(words[-1].lower()) if words else None
+    return singular(words[-1].lower()) if words else None
 
 
 def _option_named(value: str, words: Sequence[str], sizes: Sequence[str]) -> bool:
