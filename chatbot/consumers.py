@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 import uuid
@@ -18,6 +19,8 @@ from chatbot import events, selectors, services
 from chatbot.models import Conversation
 from chatbot.tokens import ws_token_check
 from desk import events as desk_events
+
+log = logging.getLogger(__name__)
 
 HELLO_TIMEOUT_S = 10
 MAX_REFUSED_IN_A_ROW = 20
@@ -47,7 +50,7 @@ def frame_decode(
     return None, frame if isinstance(frame, dict) else None
 
 
-CLIENT_TYPES = {"hello", "message", "handoff", "ping", "typing", "rate"}
+CLIENT_TYPES = {"hello", "message", "handoff", "ping", "sync", "typing", "rate"}
 # A `confirm` attachment's id as the bot writes it (docs/protocol.md §2.1).
 CONFIRM_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ANSWERS = ("yes", "no")
@@ -63,6 +66,14 @@ def action_validate(value: object) -> dict[str, str] | None:
     if answer not in ANSWERS:
         return None
     return {"confirm": confirm, "answer": answer}
+
+
+def _seq_or_zero(frame: dict[str, Any]) -> int:
+    """A frame's `last_seq`: a non-negative int, else 0 (replay everything)."""
+    last_seq = frame.get("last_seq", 0)
+    if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
+        return 0
+    return last_seq
 
 
 class TokenBucket:
@@ -103,7 +114,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         self.hello_deadline.cancel()
         if self.group is not None and self.channel_layer is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception as error:  # Redis gone: the group forgets it (group expiry)
+                log.warning("leaving %s failed: %r", self.group, error)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         close, frame = frame_decode(text_data, bytes_data)
@@ -129,7 +143,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
         elif kind == "ping":
             self.refused = 0
-            await self._send({"type": "pong"})
+            await self._send(await self._heartbeat())
+        elif kind == "sync":
+            # The client saw a gap (a seq it skipped, or a pong newer than what it holds): send it
+            # everything past what it holds settled, then a heartbeat (docs/protocol.md §3).
+            self.refused = 0
+            replay, _ = await database_sync_to_async(self._replay)(_seq_or_zero(frame))
+            for event in replay:
+                await self._send(event)
+            await self._send(await self._heartbeat())
         elif kind == "typing":
             # To the staff watching the chat only (desk.events): never back to the customer.
             await database_sync_to_async(desk_events.staff_publish)(
@@ -151,9 +173,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if conversation is None:
             await self.close(code=CLOSE_BAD_TOKEN)
             return
-        last_seq = frame.get("last_seq", 0)
-        if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
-            last_seq = 0
+        last_seq = _seq_or_zero(frame)
         self.hello_deadline.cancel()
         self.conversation_id = conversation.pk
         self.group = events.group_name(conversation.pk)
@@ -170,6 +190,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._send(welcome)
         for event in replay:
             await self._send(event)
+
+    async def _heartbeat(self) -> dict[str, Any]:
+        """The answer to `ping`: the newest and the settled seq on the server. Live frames are
+        best effort; this is how a client learns it missed one (an `end` above all)."""
+        assert self.conversation_id is not None
+        last, settled = await database_sync_to_async(selectors.conversation_heartbeat)(
+            conversation_id=self.conversation_id
+        )
+        return {"type": "pong", "last_seq": last, "settled_seq": settled}
 
     def _replay(self, last_seq: int) -> tuple[list[events.MessageEvent], dict[str, Any]]:
         assert self.conversation_id is not None

@@ -5,13 +5,17 @@ its websocket unchanged (docs/protocol.md §2.2). Payloads are TypedDicts so bot
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any, Literal, NotRequired, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from redis.exceptions import RedisError
 
 from chatbot.models import Message
+
+log = logging.getLogger(__name__)
 
 # The consumer's handler for every event: Channels maps "chat.event" to `chat_event`.
 HANDLER = "chat.event"
@@ -149,8 +153,20 @@ def publish(conversation_id: uuid.UUID | str, event: Event) -> None:
     layer = get_channel_layer()
     if layer is None:  # pragma: no cover - settings always configure one
         return
-    # `conversation` lets a staff socket watching several chats tell them apart (desk.consumers).
-    async_to_sync(layer.group_send)(
-        group_name(conversation_id),
-        {"type": HANDLER, "conversation": str(conversation_id), "event": event},
-    )
+    # Live delivery is best effort: the database is the truth, and a client that misses a frame
+    # learns it from the next heartbeat and asks for the rest (docs/protocol.md §3). So a Redis
+    # that is down or restarting costs a frame, never the reply being written.
+    try:
+        # `conversation` lets a staff socket watching several chats tell them apart
+        # (desk.consumers).
+        async_to_sync(layer.group_send)(
+            group_name(conversation_id),
+            {"type": HANDLER, "conversation": str(conversation_id), "event": event},
+        )
+    except (RedisError, OSError) as error:
+        log.warning(
+            "publishing %s to chat %s failed (%s); clients catch up from the database",
+            event.get("type"),
+            conversation_id,
+            error,
+        )

@@ -127,11 +127,22 @@ class Message(models.Model):
     attempt = models.CharField(max_length=32, blank=True)  # the generation attempt that wrote it
     # intent, tools used, sources, model name, error, attachments...
     metadata = models.JSONField(default=dict, blank=True)
+    # A customer message the assistant owes an answer: set when its reply task is queued, cleared
+    # when the reply ends (final or failed) or the chat leaves the assistant. The reply sweep
+    # (`chatbot.replies.reply_sweep`) answers whatever stays owed, whatever the cause.
+    needs_reply = models.BooleanField(default=False)
+    # Times the sweep queued the reply again.
+    reply_requeues = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["conversation", "seq"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(needs_reply=True), name="message_owed_reply"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
             # One bot reply row per customer message: a redelivered reply task reuses it, so a

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from chatbot import events, services
 from chatbot.brain import grounding
@@ -56,10 +60,13 @@ def _append(*, reply: Message, text: str) -> None:
     services.reply_append(reply=reply, text=text)
 
 
-def reply_generate(*, customer_message_id: int) -> Message | None:
+def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Message | None:
     """Answer a customer message, streaming the reply to the conversation. Idempotent: a message
-    that already has a finished reply is left alone, and a retried reply reuses the turn the first
-    attempt decided on (so an action is never done twice)."""
+    that already has a finished reply gets its `end` published again (the worker that wrote it
+    may have died before publishing it) and nothing else; a retried reply reuses the turn the
+    first attempt decided on (so an action is never done twice). `take_over`: this task is the
+    reply's owner even if another attempt looks alive (its worker died: the task was
+    redelivered); without it a live attempt is left alone (`services.ReplyBusy`)."""
     question = Message.objects.select_related("conversation").filter(pk=customer_message_id).first()
     if question is None:
         # A task for a message this database doesn't have (deleted, or left in the queue by
@@ -70,13 +77,18 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
         return None
     conversation = question.conversation
     if conversation.status != ConversationStatus.BOT:
+        services.reply_not_owed(customer_message_id=question.pk)
         return None  # an agent has the conversation: the bot stays silent
     backend = get_backend()
-    events.publish(conversation.pk, events.typing_event(True))
-    reply = services.reply_start(customer_message_id=question.pk, model_name=backend.name)
-    if reply is None:
-        events.publish(conversation.pk, events.typing_event(False))
+    try:
+        reply = services.reply_start(
+            customer_message_id=question.pk, model_name=backend.name, take_over=take_over
+        )
+    except services.ReplyBusy:
         return None
+    if reply is None:
+        return services.reply_resend_end(customer_message_id=question.pk)
+    events.publish(conversation.pk, events.typing_event(True))
     started = time.monotonic()
     typing = True
     lang = conversation.language if conversation.language in APOLOGY else "en"
@@ -132,6 +144,8 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
     except _Silenced:
         # Finish with what was sent; the agent's words follow it.
         services.reply_finish(reply=reply, text=reply.text.strip(), metadata={"interrupted": True})
+    except services.ReplySuperseded:
+        log.info("reply to message %s: a newer attempt took over", question.pk)
     except Exception as error:
         reason = "timeout" if isinstance(error, (LLMTimeout, SoftTimeLimitExceeded)) else "error"
         log.exception("reply to message %s failed", question.pk)
@@ -154,13 +168,21 @@ def reply_generate(*, customer_message_id: int) -> Message | None:
 
 
 def _turn_for(*, question: Message, reply: Message) -> Turn:
-    """The turn the dialogue manager decided on; a retried reply reuses the stored one."""
-    stored = reply.metadata.get("turn") if isinstance(reply.metadata, dict) else None
-    if isinstance(stored, dict):
-        return Turn(**stored)
-    turn = respond(message=question)
+    """The turn the dialogue manager decided on; a retried reply reuses the stored one. The turn
+    (and every change it made) commits together with its record on the reply, under the
+    conversation's lock: a worker killed in between leaves neither, and two attempts can never
+    both decide, so an action happens exactly once."""
+    with transaction.atomic():
+        services.conversation_lock(question.conversation_id)
+        metadata = Message.objects.filter(pk=reply.pk).values_list("metadata", flat=True).first()
+        stored = metadata.get("turn") if isinstance(metadata, dict) else None
+        if isinstance(stored, dict):
+            turn = Turn(**stored)
+        else:
+            turn = respond(message=question)
+            metadata = {**(metadata if isinstance(metadata, dict) else {}), "turn": asdict(turn)}
+            Message.objects.filter(pk=reply.pk).update(metadata=metadata, updated_at=timezone.now())
     reply.metadata = {**reply.metadata, "turn": asdict(turn)}
-    Message.objects.filter(pk=reply.pk).update(metadata=reply.metadata)
     return turn
 
 
@@ -234,3 +256,122 @@ def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any
     missing = grounding.keeps(sent, turn.must_keep)
     if missing:
         raise _Rejected(f"dropped {missing[:5]}")
+
+
+# --- the sweep: no customer message is left unanswered ------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    owed: int = 0  # customer messages owed a reply for longer than CHAT_REPLY_RETRY_S
+    requeued: int = 0
+    answered: int = 0  # given up on: finished with the decided turn's draft, or the apology
+    released: int = 0  # the chat left the assistant, or the reply had ended: nothing owed
+    waiting: int = 0  # still in progress or in the queue: looked at again next time
+
+
+def reply_sweep(*, queue_waiting: int | None = None) -> SweepResult:
+    """Answer every customer message still owed a reply, whatever the cause (a lost task, a
+    broker that restarted empty, a worker killed outright, a hung model): a reply with no
+    progress for `CHAT_REPLY_RETRY_S` is queued again (at most `CHAT_REPLY_MAX_REQUEUES`
+    times, and only while the queue is empty: a waiting task will still come); once the message
+    is `CHAT_REPLY_GIVE_UP_S` old it is answered here, exactly once. `queue_waiting`: the reply
+    queue's length (the task passes it; None: not known, requeue anyway)."""
+    now = timezone.now()
+    retry_before = now - timedelta(seconds=settings.CHAT_REPLY_RETRY_S)
+    give_up_before = now - timedelta(seconds=settings.CHAT_REPLY_GIVE_UP_S)
+    result = SweepResult()
+    owed = list(
+        Message.objects.filter(needs_reply=True, created_at__lt=retry_before)
+        .select_related("conversation")
+        .order_by("created_at")[: settings.CHAT_REPLY_SWEEP_BATCH]
+    )
+    result.owed = len(owed)
+    for question in owed:
+        reply = services.reply_for(customer_message_id=question.pk)
+        if question.conversation.status != ConversationStatus.BOT or (
+            reply is not None and reply.state != MessageState.STREAMING
+        ):
+            services.reply_not_owed(customer_message_id=question.pk)
+            result.released += 1
+            continue
+        if reply is not None and reply.updated_at >= retry_before:
+            result.waiting += 1  # someone is writing it
+            continue
+        if question.created_at < give_up_before:
+            result.answered += int(reply_give_up(customer_message_id=question.pk))
+            continue
+        may_requeue = (
+            question.reply_requeues < settings.CHAT_REPLY_MAX_REQUEUES
+            and question.updated_at < retry_before
+            and not queue_waiting
+        )
+        if not may_requeue:
+            result.waiting += 1
+            continue
+        touched = Message.objects.filter(pk=question.pk, needs_reply=True).update(
+            reply_requeues=F("reply_requeues") + 1, updated_at=now
+        )
+        if touched and services.reply_enqueue(message_id=question.pk):
+            result.requeued += 1
+    if result.owed:
+        log.warning(
+            "reply sweep: %s owed, %s queued again, %s answered by the sweep, %s released, "
+            "%s waiting",
+            result.owed,
+            result.requeued,
+            result.answered,
+            result.released,
+            result.waiting,
+        )
+    return result
+
+
+def reply_give_up(*, customer_message_id: int) -> bool:
+    """Answer a customer message its reply task never finished: with the draft of the turn the
+    assistant had decided on (its actions are done, so its words are true), else the apology and
+    the offer of a human. Exactly once: under the conversation's lock, only while the message is
+    still owed; a late attempt then finds the reply finished (or superseded) and stops."""
+    handoff = ""
+    with transaction.atomic():
+        question = (
+            Message.objects.select_related("conversation").filter(pk=customer_message_id).first()
+        )
+        if question is None:
+            return False
+        services.conversation_lock(question.conversation_id)
+        if not Message.objects.filter(pk=question.pk, needs_reply=True).exists():
+            return False
+        reply = services.reply_start(
+            customer_message_id=question.pk, model_name="sweep", take_over=True
+        )
+        if reply is None:
+            services.reply_not_owed(customer_message_id=question.pk)
+            return False
+        lang = question.conversation.language if question.conversation.language in APOLOGY else "en"
+        stored = reply.metadata.get("turn") if isinstance(reply.metadata, dict) else None
+        if isinstance(stored, dict) and stored.get("text"):
+            turn = Turn(**stored)
+            text, state = turn.text, MessageState.FINAL
+            metadata: dict[str, Any] = {
+                "intent": turn.intent,
+                "written_by": "draft",
+                "attachments": turn.all_attachments(),
+                "swept": True,
+            }
+            handoff = turn.handoff
+        else:
+            text, state = APOLOGY[lang], MessageState.FAILED
+            metadata = {
+                "error": "unanswered",
+                "swept": True,
+                "attachments": [
+                    {"type": "quick_replies", "options": [HUMAN_CHIP[lang], RETRY_CHIP[lang]]}
+                ],
+            }
+        finished = services.reply_finish(reply=reply, text=text, state=state, metadata=metadata)
+    if finished and handoff:
+        services.conversation_request_handoff(
+            conversation_id=question.conversation_id, reason=handoff
+        )
+    return finished

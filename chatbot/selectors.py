@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from chatbot.models import Conversation, Message
+from chatbot.models import Conversation, Message, MessageState
 from chatbot.tokens import ChatGrant
 from orders.models import (
     Customer,
@@ -36,6 +36,22 @@ def messages_after(*, conversation_id: uuid.UUID, seq: int) -> QuerySet[Message]
         .select_related("reply_to")
         .order_by("seq")
     )
+
+
+def conversation_heartbeat(*, conversation_id: uuid.UUID) -> tuple[int, int]:
+    """(newest seq, settled seq) of a conversation: the settled seq is the highest seq such that
+    every message up to it is final or failed. A client holding less has missed frames and asks
+    for the rest (`sync`, docs/protocol.md §3)."""
+    last = (
+        Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first()
+    ) or 0
+    open_seq = (
+        Message.objects.filter(conversation_id=conversation_id, state=MessageState.STREAMING)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return last, (open_seq - 1 if open_seq is not None else last)
 
 
 # --- reads for the assistant's brain (chatbot.brain) -------------------------------------------

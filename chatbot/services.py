@@ -3,8 +3,10 @@ conversation, and every push to clients happens after the transaction commits (c
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +17,8 @@ from chatbot import events, selectors
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from chatbot.tokens import ChatGrant, resume_token_check
 from orders.models import Customer
+
+log = logging.getLogger(__name__)
 
 
 class ChatInputError(Exception):
@@ -104,6 +108,7 @@ def message_add(
     text: str,
     client_id: str = "",
     metadata: dict[str, Any] | None = None,
+    needs_reply: bool = False,
 ) -> Message:
     """Store a message with the next seq and broadcast it after commit. The caller holds the
     conversation's row lock (`conversation_lock`)."""
@@ -114,6 +119,7 @@ def message_add(
         text=text,
         client_id=client_id,
         metadata=metadata or {},
+        needs_reply=needs_reply,
     )
     transaction.on_commit(lambda: events.publish(conversation.pk, events.message_event(message)))
     return message
@@ -145,17 +151,30 @@ def message_post_customer(
             conversation_reopen(conversation=conversation, seq=conversation.last_seq + 1)
         conversation.last_customer_message_at = timezone.now()
         conversation.save(update_fields=["last_customer_message_at", "updated_at"])
+        answer = conversation.status == ConversationStatus.BOT
         message = message_add(
             conversation=conversation,
             role=MessageRole.CUSTOMER,
             text=text,
             client_id=client_id,
             metadata={"action": action} if action else {},
+            needs_reply=answer,
         )
-        answer = conversation.status == ConversationStatus.BOT
         if answer:
-            transaction.on_commit(lambda: _enqueue_reply(message.pk))
+            transaction.on_commit(lambda: reply_enqueue(message_id=message.pk))
     return message, True
+
+
+def reply_enqueue(*, message_id: int) -> bool:
+    """Queue the reply task for a stored customer message. The message is stored and owed an
+    answer (`needs_reply`) before this runs, so a broker that is down loses nothing: the reply
+    sweep queues it again (`chatbot.replies.reply_sweep`). False when the broker refused."""
+    try:
+        _enqueue_reply(message_id)
+    except Exception:  # kombu's OperationalError, redis' ConnectionError, OSError...
+        log.warning("could not queue the reply to message %s; the reply sweep will", message_id)
+        return False
+    return True
 
 
 def _enqueue_reply(message_id: int) -> None:
@@ -230,15 +249,44 @@ def conversation_save_bot_state(*, conversation: Conversation, state: dict[str, 
 # --- the bot's reply, written by the reply task ---------------------------------------------------
 
 
-def reply_start(*, customer_message_id: int, model_name: str) -> Message | None:
+class ReplyBusy(Exception):
+    """Another attempt is writing this reply and made progress within `CHAT_REPLY_RETRY_S`: a
+    second copy of the task (queued again by the sweep) leaves it alone."""
+
+
+class ReplySuperseded(Exception):
+    """A newer attempt took this reply over: the older one stops writing."""
+
+
+def reply_for(*, customer_message_id: int) -> Message | None:
+    return (
+        Message.objects.filter(reply_to_id=customer_message_id, role=MessageRole.BOT)
+        .select_related("reply_to")
+        .first()
+    )
+
+
+def _stale(reply: Message) -> bool:
+    """No progress (a chunk, the turn, a new attempt) for `CHAT_REPLY_RETRY_S`: whoever was
+    writing it is gone."""
+    return reply.updated_at < timezone.now() - timedelta(seconds=settings.CHAT_REPLY_RETRY_S)
+
+
+def reply_start(
+    *, customer_message_id: int, model_name: str, take_over: bool = True
+) -> Message | None:
     """Open the bot reply to a customer message for a new generation attempt. None when the
-    message already has a finished reply (a redelivered task has nothing to do)."""
+    message already has a finished reply (a redelivered task has nothing to write). An attempt
+    still making progress is taken over only with `take_over` (the task was redelivered because
+    its worker died, or the same task starts over); otherwise `ReplyBusy`."""
     with transaction.atomic():
         question = Message.objects.select_related("conversation").get(pk=customer_message_id)
         conversation = _lock(question.conversation_id)
         reply = Message.objects.filter(reply_to=question, role=MessageRole.BOT).first()
         if reply is not None and reply.state != MessageState.STREAMING:
             return None
+        if reply is not None and not take_over and not _stale(reply):
+            raise ReplyBusy(f"reply {reply.seq} of message {question.pk} is being written")
         attempt = uuid.uuid4().hex[:12]
         if reply is None:
             reply = Message.objects.create(
@@ -264,26 +312,54 @@ def reply_start(*, customer_message_id: int, model_name: str) -> Message | None:
 
 def reply_append(*, reply: Message, text: str) -> None:
     """Add streamed text to the reply: stored first (so a reconnecting client gets it), then
-    pushed as a delta."""
+    pushed as a delta. Each chunk also marks the attempt alive (`updated_at`) for the sweep.
+    Raises `ReplySuperseded` when a newer attempt owns the reply."""
     if not text:
         return
     offset = len(reply.text)
     reply.text += text
-    Message.objects.filter(pk=reply.pk, attempt=reply.attempt).update(text=reply.text)
+    updated = Message.objects.filter(pk=reply.pk, attempt=reply.attempt).update(
+        text=reply.text, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ReplySuperseded(f"reply {reply.seq} has a newer attempt")
     events.publish(reply.conversation_id, events.delta_event(reply, offset=offset, text=text))
 
 
 def reply_finish(
     *, reply: Message, text: str, state: str = MessageState.FINAL, metadata: dict[str, Any]
 ) -> bool:
-    """Close the reply with its final text. False if a newer attempt took the reply over (this
-    attempt's result is dropped)."""
+    """Close the reply with its final text; its question is answered. False if a newer attempt
+    took the reply over (this attempt's result is dropped)."""
     reply.text = text
     reply.state = state
     reply.metadata = {**reply.metadata, **metadata}
-    updated = Message.objects.filter(
-        pk=reply.pk, attempt=reply.attempt, state=MessageState.STREAMING
-    ).update(text=text, state=state, metadata=reply.metadata)
-    if updated:
-        events.publish(reply.conversation_id, events.end_event(reply))
+    with transaction.atomic():
+        updated = Message.objects.filter(
+            pk=reply.pk, attempt=reply.attempt, state=MessageState.STREAMING
+        ).update(text=text, state=state, metadata=reply.metadata, updated_at=timezone.now())
+        if updated and reply.reply_to_id:
+            Message.objects.filter(pk=reply.reply_to_id).update(needs_reply=False)
+        if updated:
+            # After the outermost commit, and after the events queued before it (the sweep
+            # opens and closes a reply in one transaction: `message` first, then `end`).
+            end = events.end_event(reply)
+            transaction.on_commit(lambda: events.publish(reply.conversation_id, end))
     return bool(updated)
+
+
+def reply_resend_end(*, customer_message_id: int) -> Message | None:
+    """Publish the `end` of a reply that is already finished. A worker that died after storing
+    the final text but before (or while) publishing it leaves clients waiting; its redelivered
+    task sends it again (clients take a repeated `end` as the same message)."""
+    reply = reply_for(customer_message_id=customer_message_id)
+    if reply is None or reply.state == MessageState.STREAMING:
+        return None
+    Message.objects.filter(pk=customer_message_id, needs_reply=True).update(needs_reply=False)
+    events.publish(reply.conversation_id, events.end_event(reply))
+    return reply
+
+
+def reply_not_owed(*, customer_message_id: int) -> None:
+    """The assistant won't answer this message (a person has the chat)."""
+    Message.objects.filter(pk=customer_message_id, needs_reply=True).update(needs_reply=False)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
 
@@ -14,10 +15,30 @@ from chatbot import replies
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="chatbot.reply_generate_task")
-def reply_generate_task(customer_message_id: int) -> int | None:
-    reply = replies.reply_generate(customer_message_id=customer_message_id)
+@shared_task(name="chatbot.reply_generate_task", bind=True)
+def reply_generate_task(self: Task, customer_message_id: int) -> int | None:
+    # Redelivered (its worker died holding it, late acks): this task owns the reply even though
+    # the dead attempt looks alive. A copy the sweep queued again waits for a live one instead.
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    reply = replies.reply_generate(customer_message_id=customer_message_id, take_over=redelivered)
     return reply.seq if reply is not None else None
+
+
+@shared_task(name="chatbot.reply_sweep_task")
+def reply_sweep_task() -> dict[str, int]:
+    """Every CHAT_REPLY_SWEEP_S (Celery beat): answer customer messages still owed a reply."""
+    return asdict(replies.reply_sweep(queue_waiting=queue_length(reply_generate_task)))
+
+
+def queue_length(task: Task) -> int | None:
+    """Tasks waiting in the reply queue (not those a worker holds); None if the broker can't
+    say."""
+    queue = task.app.conf.task_default_queue
+    try:
+        with task.app.connection_for_read() as connection:
+            return int(connection.default_channel.queue_declare(queue, passive=True).message_count)
+    except Exception:  # a broker without the queue yet, or one that is down
+        return None
 
 
 @worker_process_init.connect

@@ -9,8 +9,7 @@ PORT=${PORT:-8000}
 "$BIN/daphne" -b "$HOST" -p "$PORT" --proxy-headers servicedesk.asgi:application &
 DAPHNE=$!
 "$BIN/celery" -A servicedesk worker --loglevel=INFO --concurrency="${CELERY_CONCURRENCY:-1}" \
-  --hostname="servicedesk@%h" \
-  --beat --schedule="${DATA_DIR:-data}/celerybeat-schedule" &
+  --hostname="servicedesk@%h" --beat &
 CELERY=$!
 
 stop() {

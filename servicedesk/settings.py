@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -172,21 +173,50 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Redis: Channels layer and Celery broker -------------------------------------------------
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _instance() -> str:
+    """This installation's name in Redis: its queue, its keys, its channel groups. Processes of one
+    installation share its database, so by default the name is drawn from the database's identity;
+    two installations sharing one Redis then never take each other's tasks or events."""
+    if name := envstr("SERVICEDESK_INSTANCE", ""):
+        if not name.replace("-", "").replace("_", "").isalnum() or len(name) > 40:
+            raise ImproperlyConfigured("SERVICEDESK_INSTANCE: letters, digits, - and _ (≤ 40)")
+        return name
+    db = DATABASES["default"]
+    identity = "|".join(str(db.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "sd" + hashlib.sha256(identity.encode()).hexdigest()[:10]
+
+
+SERVICEDESK_INSTANCE = _instance()
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # channels_redis with a waiting connection pool, reconnects after a Redis restart and
+        # drops logged as warnings (servicedesk.channel_layer).
+        "BACKEND": "servicedesk.channel_layer.RedisChannelLayer",
         "CONFIG": {
             "hosts": [
                 {
                     "address": REDIS_URL,
-                    "max_connections": envint("CHANNEL_POOL_SIZE", "50"),
+                    # Per process. When every connection is busy (a burst of connects or
+                    # closes), a caller waits for one (up to 10 s) instead of failing.
+                    "max_connections": envint("CHANNEL_POOL_SIZE", "100"),
                     # redis-py 8 defaults socket_timeout to 5 s, which aborts the channel layer's
                     # blocking BZPOPMIN on any socket idle for 5 s and kills the websocket (1011).
                     "socket_timeout": None,
+                    "socket_connect_timeout": 5,
                 }
             ],
-            "capacity": 500,
+            "prefix": f"asgi.{SERVICEDESK_INSTANCE}:",
+            # Events waiting for one daphne process (all its sockets share one Redis key): at
+            # 300 busy customers a process receives ~1,000 events a second, so a 500 cap dropped
+            # them whenever it fell a second behind (docs/protocol.md: clients recover either
+            # way, from the heartbeat).
+            "capacity": envint("CHANNEL_CAPACITY", "20000"),
             "expiry": 60,
+            # A socket that died without leaving its groups (its process killed) is forgotten
+            # after this long; live sockets renew it when they join.
+            "group_expiry": envint("CHANNEL_GROUP_EXPIRY", "86400"),
         },
     }
 }
@@ -203,7 +233,11 @@ if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
 CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", "600")
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Every broker key of this installation (queues, the unacked set, bindings) under its name.
+    "global_keyprefix": f"{SERVICEDESK_INSTANCE}:",
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -218,7 +252,15 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "servicedesk")
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "orders.order_expire_unpaid_task", "schedule": 15 * 60},
     "requeue-stale-chats": {"task": "desk.requeue_stale_task", "schedule": 60},
+    "sweep-unanswered-messages": {
+        "task": "chatbot.reply_sweep_task",
+        "schedule": envint("CHAT_REPLY_SWEEP_S", "10"),
+        # A sweep that waited longer than its own interval is stale: the next one does its work.
+        "options": {"expires": envint("CHAT_REPLY_SWEEP_S", "10")},
+    },
 }
+# Where beat remembers when each job last ran: one file per installation.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / f"celerybeat-schedule.{SERVICEDESK_INSTANCE}")
 
 # --- Chat -------------------------------------------------------------------------------------
 # Origins (scheme://host[:port]) whose pages may open the chat websocket and ask for a chat token.
@@ -231,6 +273,15 @@ CHAT_MAX_FRAME_BYTES = envint("CHAT_MAX_FRAME_BYTES", "65536")
 CHAT_RATE_BURST = envint("CHAT_RATE_BURST", "5")  # messages a connection may send at once...
 CHAT_RATE_PER_MINUTE = envint("CHAT_RATE_PER_MINUTE", "20")  # ...refilled at this rate
 CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "200")  # delta coalescing window
+# The reply sweep (chatbot.replies.reply_sweep): a customer message whose reply made no progress
+# for CHAT_REPLY_RETRY_S is queued again (at most CHAT_REPLY_MAX_REQUEUES times); one still
+# unanswered CHAT_REPLY_GIVE_UP_S after it was sent gets the apology and the offer of a human.
+CHAT_REPLY_RETRY_S = envint("CHAT_REPLY_RETRY_S", "20")
+CHAT_REPLY_GIVE_UP_S = envint("CHAT_REPLY_GIVE_UP_S", "90")
+CHAT_REPLY_MAX_REQUEUES = envint("CHAT_REPLY_MAX_REQUEUES", "2")
+CHAT_REPLY_SWEEP_BATCH = envint("CHAT_REPLY_SWEEP_BATCH", "500")
+if CHAT_REPLY_GIVE_UP_S <= CHAT_REPLY_RETRY_S:
+    raise ImproperlyConfigured("CHAT_REPLY_GIVE_UP_S must exceed CHAT_REPLY_RETRY_S")
 
 # --- The agent desk (docs/desk.md) ----------------------------------------------------------------
 DESK_MAX_CHATS = envint("DESK_MAX_CHATS", "3")  # default for a new agent's profile
@@ -259,6 +310,8 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "support@localhost")
 # transformers (default, the bundled SmolLM2), openai (any OpenAI-compatible server), or fake
 # (a scripted model for fast tests).
 LLM_BACKEND = envstr("LLM_BACKEND", "transformers")
+# Seconds the fake backend (tests only) waits before each word it streams.
+LLM_FAKE_DELAY_S = float(envstr("LLM_FAKE_DELAY_S", "0"))
 # rewrite: the model rewords the assistant's grounded drafts (each sentence checked before it is
 # sent); off: the drafts go out as written (fastest; no model needed for any answer).
 BOT_LLM_MODE = envstr("BOT_LLM_MODE", "rewrite")
@@ -290,5 +343,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {"channel_drops": {"()": "servicedesk.channel_layer.DropsAsWarnings"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # channels_redis reports events it dropped (a full channel) at INFO; they are warnings.
+        "channels_redis.core": {"filters": ["channel_drops"]},
+    },
 }

@@ -7,6 +7,8 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 
+from django.conf import settings
+
 from chatbot.llm.base import ChatMessage, GenerationSettings, LLMError, LLMTimeout, StopFilter
 
 
@@ -34,7 +36,9 @@ class FakeBackend:
     ) -> None:
         cls = type(self)
         self.script = script if script is not None else cls.script
-        self.delay_s = delay_s if delay_s is not None else cls.delay_s
+        # LLM_FAKE_DELAY_S: a slow stream for a worker process started by a test (a reply that
+        # is surely still being written when the test kills the worker).
+        self.delay_s = delay_s if delay_s is not None else cls.delay_s or settings.LLM_FAKE_DELAY_S
         self.fail_with = fail_with if fail_with is not None else cls.fail_with
         self.fail_after = fail_after if fail_after is not None else cls.fail_after
         self.calls: list[list[ChatMessage]] = []

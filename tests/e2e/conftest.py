@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,8 @@ def stack_env(transactional_db: None) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "SERVICEDESK_E2E_DATABASE": str(connection.settings_dict["NAME"]),
         "CELERY_QUEUE": f"e2e-{uuid.uuid4().hex[:8]}",
+        # This process sends tasks too: every process of the test's stack in one namespace.
+        "SERVICEDESK_INSTANCE": settings.SERVICEDESK_INSTANCE,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LLM_BACKEND": "transformers",
         "CHAT_STREAM_INTERVAL_MS": "200",
@@ -104,44 +107,75 @@ def daphne(daphne_server: Daphne) -> str:
     return daphne_server.url
 
 
+class Worker:
+    """A real Celery worker process on the test's queue (`--concurrency=1`)."""
+
+    def __init__(self, env: dict[str, str], log: Path, name: str) -> None:
+        self.env, self.log, self.name = env, log, name
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        queue = self.env["CELERY_QUEUE"]
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "servicedesk",
+                "worker",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                f"--hostname={self.name}@%h",
+                "-Q",
+                queue,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while b"ready." not in self.log.read_bytes():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(self.log.read_text())
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+
+
 @pytest.fixture
-def celery_worker(
+def worker_factory(
     stack_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    """A real worker process, consuming a queue of its own; yields the queue name. Tasks sent
-    from this test process go to it too (not run in-process as in unit tests)."""
+) -> Iterator[Any]:
+    """Start workers consuming the test's own queue, each with extra environment; tasks sent
+    from this test process go to them too (not run in-process as in unit tests)."""
     from servicedesk.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setitem(app.conf, "task_default_queue", stack_env["CELERY_QUEUE"])
-    queue = stack_env["CELERY_QUEUE"]
-    log = (tmp_path / "celery.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(BIN / "celery"),
-            "-A",
-            "servicedesk",
-            "worker",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            f"--hostname=e2e-{queue}@%h",
-            "-Q",
-            queue,
-        ],
-        cwd=ROOT,
-        env=stack_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    started: list[Worker] = []
+
+    def start(**extra: str) -> Worker:
+        name = f"e2e-{stack_env['CELERY_QUEUE']}-{len(started)}"
+        worker = Worker({**stack_env, **extra}, tmp_path / f"celery-{len(started)}.log", name)
+        started.append(worker)
+        worker.start()
+        return worker
+
     try:
-        deadline = time.monotonic() + 60
-        while b"ready." not in (tmp_path / "celery.log").read_bytes():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp_path / "celery.log").read_text())
-            time.sleep(0.2)
-        yield queue
+        yield start
     finally:
-        _stop(process)
+        for worker in started:
+            worker.stop()
+
+
+@pytest.fixture
+def celery_worker(stack_env: dict[str, str], worker_factory: Any) -> str:
+    """A real worker process with the bundled model; yields the queue name."""
+    worker_factory()
+    return stack_env["CELERY_QUEUE"]
 
 
 CHROMIUM = Path("/usr/bin/chromium")
