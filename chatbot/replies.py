@@ -350,8 +350,8 @@ def reply_give_up(*, customer_message_id: int) -> bool:
             return False
         lang = question.conversation.language if question.conversation.language in APOLOGY else "en"
         stored = reply.metadata.get("turn") if isinstance(reply.metadata, dict) else None
-        if isinstance(stored, dict) and stored.get("text"):
-            turn = Turn(**stored)
+        turn = Turn(**stored) if isinstance(stored, dict) else None
+        if turn is not None and turn.text:
             text, state = turn.text, MessageState.FINAL
             metadata: dict[str, Any] = {
                 "intent": turn.intent,
@@ -359,7 +359,7 @@ def reply_give_up(*, customer_message_id: int) -> bool:
                 "attachments": turn.all_attachments(),
                 "swept": True,
             }
-            handoff = turn.handoff
+            handoff = turn.handoff or ""
         else:
             text, state = APOLOGY[lang], MessageState.FAILED
             metadata = {

@@ -440,3 +440,67 @@ async def test_the_longest_confirm_id_is_accepted(
 
     stored = await database_sync_to_async(Message.objects.get)(conversation=conversation, seq=1)
     assert stored.metadata == {"action": action}
+
+
+async def test_a_ping_is_answered_with_the_newest_and_the_settled_seq(
+    ws: list[WebsocketCommunicator], conversation: Conversation
+) -> None:
+    def half_written() -> None:
+        question, _ = services.message_post_customer(
+            conversation_id=conversation.pk, text="q", client_id="q"
+        )
+        Message.objects.filter(reply_to=question).delete()
+        reply = services.reply_start(customer_message_id=question.pk, model_name="fake")
+        assert reply is not None
+        services.reply_append(reply=reply, text="Half of it")
+
+    communicator, _ = await hello(ws, conversation)
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "pong",
+        "last_seq": 0,
+        "settled_seq": 0,
+    }
+
+    from servicedesk.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+            await database_sync_to_async(half_written)()
+    finally:
+        app.conf.task_always_eager = True
+    await communicator.send_json_to({"type": "ping"})
+    pong = await _frame_of(communicator, "pong")
+
+    # Question 1 is final, reply 2 still streaming: settled up to 1.
+    assert (pong["last_seq"], pong["settled_seq"]) == (2, 1)
+
+
+async def test_sync_sends_what_the_client_missed_then_a_heartbeat(
+    ws: list[WebsocketCommunicator], conversation: Conversation
+) -> None:
+    communicator, _ = await hello(ws, conversation)
+    await communicator.send_json_to({"type": "message", "text": "Hi!", "client_id": "s1"})
+    live = await frames_until_end(communicator)
+    end = live[-1]["message"]
+
+    # The client held the question (seq 1) but its reply's frames never arrived.
+    await communicator.send_json_to({"type": "sync", "last_seq": 1})
+    replayed = await communicator.receive_json_from(timeout=5)
+    heartbeat = await communicator.receive_json_from(timeout=5)
+
+    assert replayed == {"type": "message", "message": end}
+    assert heartbeat == {"type": "pong", "last_seq": end["seq"], "settled_seq": end["seq"]}
+    # A bad last_seq replays everything, it does not close the socket.
+    await communicator.send_json_to({"type": "sync", "last_seq": "x"})
+    seqs = [(await communicator.receive_json_from(timeout=5))["message"]["seq"] for _ in range(2)]
+    assert seqs == [1, end["seq"]]
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+
+
+async def _frame_of(communicator: WebsocketCommunicator, kind: str) -> dict[str, Any]:
+    while True:
+        frame = await communicator.receive_json_from(timeout=5)
+        if frame["type"] == kind:
+            return dict(frame)
