@@ -6,6 +6,7 @@ redis-server on a free port (the shared one is never stopped)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -21,7 +22,7 @@ import redis
 
 from servicedesk.channel_layer import DropsAsWarnings, RedisChannelLayer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 needs_redis = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="redis-server is not installed"
 )
@@ -73,10 +74,8 @@ def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     try:
         yield server
     finally:
-        try:
+        with contextlib.suppress(redis.ConnectionError):
             server.client().shutdown(nosave=True)
-        except redis.ConnectionError:
-            pass
 
 
 @needs_redis
