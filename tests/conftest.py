@@ -37,10 +37,13 @@ def _customer(first: str, last: str, email: str) -> Customer:
 def _assistant_warm(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the sentence encoder and train the intent classifier once per session, so the first
     test that gets a bot reply doesn't spend ~10 s on them inside its own timeouts."""
-    from chatbot.nlu import intents
+    from chatbot.nlu import encoder, intents
 
     with django_db_blocker.unblock():
         intents.get_classifier()
+    # A classifier read from its disk cache needs no encoder until the first message it reads:
+    # load it now too (~10-20 s on two busy cores), not inside a test's frame timeout.
+    encoder.get_model()
 
 
 @pytest.fixture
