@@ -73,7 +73,7 @@ def _seq_or_zero(frame: dict[str, Any]) -> int:
     last_seq = frame.get("last_seq", 0)
     if isinstance(last_seq, bool) or not isinstance(last_seq, int) or last_seq < 0:
         return 0
-    return last_seq
+    return int(last_seq)
 
 
 class TokenBucket:

@@ -143,6 +143,11 @@ def message_post_customer(
         if client_id:
             existing = conversation.messages.filter(client_id=client_id).first()
             if existing is not None:
+                if existing.needs_reply and not existing.replies.exists():
+                    # Still owed and nothing has started on it (its task may have been lost
+                    # with a broker restart): queue it now rather than wait for the sweep. A
+                    # second copy of a task that is still coming does nothing.
+                    transaction.on_commit(lambda: reply_enqueue(message_id=existing.pk))
                 return existing, False
         if conversation.status == ConversationStatus.RESOLVED:
             # Writing again after a resolved chat starts a new episode with the assistant.

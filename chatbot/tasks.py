@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(name="chatbot.reply_generate_task", bind=True)
-def reply_generate_task(self: Task, customer_message_id: int) -> int | None:
+def reply_generate_task(self: Task[Any, Any], customer_message_id: int) -> int | None:
     # Redelivered (its worker died holding it, late acks): this task owns the reply even though
     # the dead attempt looks alive. A copy the sweep queued again waits for a live one instead.
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
@@ -30,13 +30,14 @@ def reply_sweep_task() -> dict[str, int]:
     return asdict(replies.reply_sweep(queue_waiting=queue_length(reply_generate_task)))
 
 
-def queue_length(task: Task) -> int | None:
+def queue_length(task: Task[Any, Any]) -> int | None:
     """Tasks waiting in the reply queue (not those a worker holds); None if the broker can't
     say."""
     queue = task.app.conf.task_default_queue
     try:
         with task.app.connection_for_read() as connection:
-            return int(connection.default_channel.queue_declare(queue, passive=True).message_count)
+            channel: Any = connection.default_channel
+            return int(channel.queue_declare(queue, passive=True).message_count)
     except Exception:  # a broker without the queue yet, or one that is down
         return None
 

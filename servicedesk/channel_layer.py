@@ -24,7 +24,7 @@ from redis.exceptions import ConnectionError, TimeoutError
 POOL_WAIT_S = 10
 
 
-class RedisChannelLayer(_RedisChannelLayer):  # type: ignore[misc]
+class RedisChannelLayer(_RedisChannelLayer):
     def create_pool(self, index: int) -> aioredis.ConnectionPool:
         host: dict[str, Any] = dict(self.hosts[index])
         address = host.pop("address")

@@ -280,3 +280,27 @@ def test_a_reply_finishes_while_live_delivery_fails(
     reply.refresh_from_db()
     assert reply.state == MessageState.FINAL and reply.text
     assert "clients catch up from the database" in caplog.text
+
+
+def test_resending_a_message_whose_task_was_lost_queues_it_again(
+    conversation: Conversation, queued: list[int]
+) -> None:
+    first, created = services.message_post_customer(
+        conversation_id=conversation.pk, text="where is my order?", client_id="c-7"
+    )
+    assert created and queued == [first.pk]
+    queued.clear()  # lost with the broker
+
+    again, created = services.message_post_customer(
+        conversation_id=conversation.pk, text="where is my order?", client_id="c-7"
+    )
+
+    assert (again.pk, created) == (first.pk, False)
+    assert queued == [first.pk]
+    # Once its reply exists, a resend queues nothing more.
+    replies.reply_generate(customer_message_id=first.pk)
+    queued.clear()
+    services.message_post_customer(
+        conversation_id=conversation.pk, text="where is my order?", client_id="c-7"
+    )
+    assert queued == []

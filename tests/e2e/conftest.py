@@ -110,8 +110,8 @@ def daphne(daphne_server: Daphne) -> str:
 class Worker:
     """A real Celery worker process on the test's queue (`--concurrency=1`)."""
 
-    def __init__(self, env: dict[str, str], log: Path, name: str) -> None:
-        self.env, self.log, self.name = env, log, name
+    def __init__(self, env: dict[str, str], log: Path, name: str, beat: Path | None = None) -> None:
+        self.env, self.log, self.name, self.beat = env, log, name, beat
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -127,6 +127,7 @@ class Worker:
                 f"--hostname={self.name}@%h",
                 "-Q",
                 queue,
+                *(["--beat", f"--schedule={self.beat}"] if self.beat else []),
             ],
             cwd=ROOT,
             env=self.env,
@@ -157,9 +158,11 @@ def worker_factory(
     monkeypatch.setitem(app.conf, "task_default_queue", stack_env["CELERY_QUEUE"])
     started: list[Worker] = []
 
-    def start(**extra: str) -> Worker:
-        name = f"e2e-{stack_env['CELERY_QUEUE']}-{len(started)}"
-        worker = Worker({**stack_env, **extra}, tmp_path / f"celery-{len(started)}.log", name)
+    def start(beat: bool = False, **extra: str) -> Worker:
+        n = len(started)
+        name = f"e2e-{stack_env['CELERY_QUEUE']}-{n}"
+        schedule = tmp_path / f"beat-{n}" if beat else None
+        worker = Worker({**stack_env, **extra}, tmp_path / f"celery-{n}.log", name, schedule)
         started.append(worker)
         worker.start()
         return worker

@@ -191,6 +191,69 @@ def test_a_worker_killed_at_any_moment_of_a_real_reply_gives_one_complete_reply(
     assert assembler.final[end["seq"]] == stored.text
 
 
+# The sweep on small delays, so a test sees it act within seconds.
+SWEEP = {"CHAT_REPLY_SWEEP_S": "1", "CHAT_REPLY_RETRY_S": "3", "CHAT_REPLY_GIVE_UP_S": "120"}
+
+
+def test_a_reply_task_the_broker_lost_is_answered_by_the_sweep(
+    daphne_server: Daphne,
+    worker_factory: Any,
+    conversation: Conversation,
+    stack_env: dict[str, str],
+) -> None:
+    from servicedesk.celery import app
+
+    ws, _ = _open(daphne_server, conversation)
+    ws.send(json.dumps({"type": "message", "text": "Hi! What do you sell?", "client_id": "l1"}))
+    _until(ws, "ack")
+    # Lost: a broker that restarted without its data, before any worker took the task.
+    with app.connection_for_write() as connection:
+        channel: Any = connection.default_channel
+        assert channel.queue_purge(stack_env["CELERY_QUEUE"]) == 1
+
+    worker_factory(beat=True, LLM_BACKEND="fake", **SWEEP)
+    end = _until_end(ws, Assembler())
+    ws.close()
+
+    [stored] = _bot_replies(conversation)
+    assert (stored.seq, stored.state, stored.text) == (end["seq"], MessageState.FINAL, end["text"])
+    question = Message.objects.get(conversation=conversation, role=MessageRole.CUSTOMER)
+    assert (question.needs_reply, question.reply_requeues) == (False, 1)
+
+
+def test_a_reply_whose_whole_worker_died_finishes_on_another_worker(
+    daphne_server: Daphne, worker_factory: Any, conversation: Conversation
+) -> None:
+    slow = {"LLM_BACKEND": "fake", "LLM_FAKE_DELAY_S": "0.2", **SWEEP}
+    first = worker_factory(**slow)
+    ws, _ = _open(daphne_server, conversation)
+    ws.send(
+        json.dumps({"type": "message", "text": "Hi! What can you help me with?", "client_id": "w1"})
+    )
+    assembler = Assembler()
+    while True:
+        frame = _recv(ws)
+        assembler.feed(frame)
+        if frame["type"] == "delta":
+            break
+    # The machine went away: main process and pool at once, nothing acknowledged or requeued.
+    assert first.process is not None
+    main = psutil.Process(first.process.pid)
+    for process in [*main.children(), main]:
+        process.kill()
+    first.process.wait()
+    first.process = None
+
+    worker_factory(beat=True, **slow)
+    end = _until_end(ws, assembler)
+    ws.close()
+
+    assert end["attempt"] != frame["attempt"] and end["state"] == "final"
+    assert assembler.text[end["seq"]].strip() == end["text"]
+    [stored] = _bot_replies(conversation)
+    assert (stored.seq, stored.state, stored.text) == (end["seq"], MessageState.FINAL, end["text"])
+
+
 def test_a_client_that_drops_mid_reply_resumes_without_gaps_or_doubles(
     daphne_server: Daphne, celery_worker: str, conversation: Conversation
 ) -> None:
