@@ -175,7 +175,9 @@
   const COUNTER_FROM = 1800; // show the character counter from here on
   const MAX_STORED = 200; // messages kept in localStorage
   const PING_EVERY = 25000;
+  const PING_WAITING = 3000; // while a reply is awaited: a lost `end` costs seconds, not forever
   const PONG_TIMEOUT = 10000;
+  const SYNC_TIMEOUT = 5000; // a `sync` unanswered this long may be sent again
   const BACKOFF_BASE = 1000;
   const BACKOFF_MAX = 30000;
   const TOKEN_REUSE_MS = 8 * 60 * 1000; // tokens live 10 minutes; refresh a little earlier
@@ -428,7 +430,15 @@
   let failures = 0; // consecutive failed connection attempts
   let reconnectTimer = null;
   let pingTimer = null;
-  let pongTimer = null;
+  let pingOn = false; // the heartbeat runs (between a welcome and the socket's end)
+  let lastPingAt = 0;
+  const pongTimers = new Set(); // one dead-socket check per ping in flight
+  let pongsDue = 0; // pongs the server still owes on this socket: one per ping and per sync
+  let syncPong = 0; // > 0: a sync is outstanding and its pong is this many pongs away
+  let syncAt = 0; // when that sync went out
+  let heartbeat = false; // this server's pongs carry last_seq/settled_seq (so it answers `sync`)
+  let syncWanted = false; // a sync to send as soon as we may (the server's abilities known, or
+  // the outstanding sync answered: it may have been read before what we found missing)
   let lastFrameAt = 0;
   let handoffPending = false; // a handoff to send after the next welcome
   let ratePending = null; // a rate frame to send after the next welcome
@@ -456,6 +466,23 @@
       last = m.seq;
     }
     return last;
+  }
+  function maxSeq() {
+    let max = 0;
+    for (const m of state.messages) if (typeof m.seq === "number" && m.seq > max) max = m.seq;
+    return max;
+  }
+
+  // Waiting for the server: a reply is streaming, or the assistant owes the newest stored customer
+  // message a reply (nothing settled after it yet). The heartbeat runs fast meanwhile.
+  function awaiting() {
+    let asked = 0;
+    for (const m of state.messages) {
+      if (m.state === "streaming") return true;
+      if (typeof m.seq === "number" && m.role === "customer" && m.seq > asked) asked = m.seq;
+    }
+    if (state.status !== "bot" || !asked) return false;
+    return !state.messages.some((m) => typeof m.seq === "number" && m.seq > asked && m.role !== "customer" && isTerminal(m));
   }
 
   function persistNow() {
@@ -1493,6 +1520,7 @@
     const inc = cleanMessage(raw);
     let held = bySeq(inc.seq);
     let added = false;
+    const wasSettled = isTerminal(held);
     if (!held && inc.role === "customer") {
       // Our own message, arriving before its ack: match it to the pending bubble.
       held =
@@ -1528,17 +1556,19 @@
       assign(held, inc);
       held.text = text;
     }
-    return finishUpsert(held, added);
+    return finishUpsert(held, added, wasSettled);
   }
 
-  function finishUpsert(m, added) {
+  // A message counts as unread once: when it arrives settled, or when the reply it is settles
+  // (by its `end`, or by a replay or sync when the `end` was lost).
+  function finishUpsert(m, added, wasSettled) {
     renderMessage(m);
     refreshLayout();
     renderCards();
     afterContentChange(false);
     persist();
     const role = roleOf(m);
-    if (added && role !== "customer" && !(role === "bot" && m.state === "streaming")) bumpUnread();
+    if (role !== "customer" && isTerminal(m) && (added || !wasSettled)) bumpUnread();
     return m;
   }
 
@@ -1588,7 +1618,9 @@
     const offset = typeof f.offset === "number" && f.offset >= 0 ? f.offset : 0;
     let m = bySeq(f.seq);
     let added = false;
+    let gap = false;
     if (!m) {
+      gap = f.seq > maxSeq() + 1;
       m = { seq: f.seq, role: "bot", text: "", state: "streaming", reply_to: null, attempt: f.attempt, created_at: null, attachments: [] };
       state.messages.push(m);
       sortMessages();
@@ -1609,21 +1641,22 @@
     } else if (offset < have) {
       const chars = Array.from(f.text);
       if (offset + chars.length > have) m.text += chars.slice(have - offset).join("");
-    } // offset > have: a gap; the `end` frame carries the whole text
+    } else gap = true; // offset > have: we missed a piece; the `end` carries the whole text
     const wasEmpty = added || !(nodes.get(m) && nodes.get(m)._sd.renderedText);
     renderMessage(m);
     if (wasEmpty) refreshLayout();
     else typing.hidden = !state.typing && !state.messages.some((x) => x.state === "streaming" && !x.text && roleOf(x) === "bot");
     afterContentChange(false);
     persist();
+    if (gap) requestSync(); // ask for the text so far rather than wait for the `end`
   }
 
   function onEnd(f) {
     if (!validMessage(f.message)) return;
     state.typing = false;
-    const existed = !!bySeq(f.message.seq);
-    const m = upsert(f.message, "end");
-    if (m && existed && roleOf(m) !== "customer") bumpUnread(); // a new one was counted on insert
+    const gap = f.message.seq > maxSeq() + 1;
+    upsert(f.message, "end");
+    if (gap) requestSync();
     persistNow();
   }
 
@@ -1701,7 +1734,13 @@
         onWelcome(f);
         break;
       case "message":
-        if (validMessage(f.message)) upsert(f.message);
+        // A replay, a sync's answer or a live message: one merge for all. A seq past the next
+        // one means frames were lost on the way.
+        if (validMessage(f.message)) {
+          const gap = f.message.seq > maxSeq() + 1;
+          upsert(f.message);
+          if (gap) requestSync();
+        }
         break;
       case "ack":
         onAck(f);
@@ -1737,6 +1776,7 @@
         persist();
         break;
       case "pong":
+        onPong(f);
         break;
       default:
         if (window.console) console.warn("[servicedesk] unknown frame:", f.type);
@@ -1873,6 +1913,7 @@
         return;
       }
       onFrame(f);
+      if (ws === sock) schedulePing(); // waiting started or stopped: the heartbeat's pace follows
     };
     sock.onclose = (ev) => {
       if (ws !== sock) return;
@@ -1938,26 +1979,77 @@
     }, delay);
   }
 
+  // The heartbeat. Live frames are best effort (under load a `delta` or an `end` can be lost on
+  // the way); the database is the truth. A pong says how far the server is (last_seq, its newest
+  // seq; settled_seq, the same as our lastSeq()), and `sync` fetches what we missed as ordinary
+  // `message` frames, then a pong. While a reply is awaited we ping every few seconds.
   function startPing() {
     stopPing();
-    pingTimer = setInterval(() => {
-      if (!ws || ws.readyState !== 1) return;
-      const sentAt = Date.now();
-      sendFrame({ type: "ping" });
-      clearTimeout(pongTimer);
-      pongTimer = setTimeout(() => {
+    pingOn = true;
+    lastPingAt = Date.now();
+    pongsDue = syncPong = syncAt = 0;
+    heartbeat = syncWanted = false;
+    schedulePing();
+  }
+  function schedulePing() {
+    if (!pingOn) return;
+    clearTimeout(pingTimer);
+    const due = lastPingAt + (awaiting() ? PING_WAITING : PING_EVERY);
+    pingTimer = setTimeout(ping, Math.max(0, due - Date.now()));
+  }
+  function ping() {
+    pingTimer = null;
+    const sentAt = Date.now();
+    lastPingAt = sentAt;
+    if (ws && ws.readyState === 1 && sendFrame({ type: "ping" })) {
+      pongsDue += 1;
+      const check = setTimeout(() => {
+        pongTimers.delete(check);
         if (ws && lastFrameAt < sentAt) {
           // No answer at all: the connection is dead even if the browser hasn't noticed.
           detachSocket();
           onClosed(1006);
         }
       }, PONG_TIMEOUT);
-    }, PING_EVERY);
+      pongTimers.add(check);
+    }
+    schedulePing();
   }
   function stopPing() {
-    clearInterval(pingTimer);
-    clearTimeout(pongTimer);
-    pingTimer = pongTimer = null;
+    pingOn = false;
+    clearTimeout(pingTimer);
+    pingTimer = null;
+    for (const t of pongTimers) clearTimeout(t);
+    pongTimers.clear();
+  }
+
+  function onPong(f) {
+    if (pongsDue > 0) pongsDue -= 1;
+    if (syncPong > 0) {
+      syncPong -= 1;
+      if (syncPong === 0) syncAt = 0; // the sync's messages are all in
+    }
+    if (typeof f.last_seq !== "number" || typeof f.settled_seq !== "number") return; // an older server
+    heartbeat = true;
+    if (syncing()) return; // an older pong: the outstanding sync's own pong says more
+    if (syncWanted || f.settled_seq > lastSeq() || f.last_seq > maxSeq()) requestSync();
+  }
+  function syncing() {
+    return syncPong > 0 && Date.now() - syncAt < SYNC_TIMEOUT;
+  }
+
+  // Ask for every stored message past what we hold settled; one request at a time.
+  function requestSync() {
+    if (!welcomed) return;
+    // Not yet: ask on a later pong, once it shows the server can answer (an older server never
+    // gets a `sync`), or once the outstanding sync is answered.
+    syncWanted = true;
+    if (!heartbeat || syncing()) return;
+    if (!sendFrame({ type: "sync", last_seq: lastSeq() })) return;
+    syncWanted = false;
+    syncAt = Date.now();
+    pongsDue += 1;
+    syncPong = pongsDue;
   }
 
   function startNewConversation() {

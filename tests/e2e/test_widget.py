@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
-from django.conf import settings
 from django.db import connections, transaction
 
 from chatbot import events
@@ -138,8 +136,13 @@ def test_a_confirm_question_is_answered_with_a_button(
             '[data-testid="sd-message"][data-role="customer"][data-seq="2"]', timeout=30_000
         )
     finally:
-        # No worker consumes this test's queue: drop the reply task daphne enqueued.
-        redis.Redis.from_url(settings.REDIS_URL).delete(stack_env["CELERY_QUEUE"])
+        # No worker consumes this test's queue: drop the reply task daphne enqueued (through
+        # Celery's connection, which knows the installation's key prefix).
+        from servicedesk.celery import app
+
+        with app.connection_for_write() as connection:
+            channel: Any = connection.default_channel
+            channel.queue_purge(stack_env["CELERY_QUEUE"])
 
     answer = Message.objects.get(conversation_id=conversation, seq=2)
     assert (answer.role, answer.text) == ("customer", "Yes, cancel it")
