@@ -32,6 +32,9 @@ model: setup
 bench-chat: setup-dev services model migrate
 	$(PY) bench/chat.py
 
+bench-reliability: setup-dev services model migrate
+	$(PY) bench/reliability.py
+
 bench-bot: setup-dev services model
 	$(PY) bench/bot.py
 

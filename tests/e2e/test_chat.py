@@ -162,7 +162,7 @@ def test_a_worker_killed_mid_reply_still_gives_exactly_one_complete_reply(
     assert not Message.objects.filter(conversation=conversation, needs_reply=True).exists()
 
 
-@pytest.mark.parametrize("after_s", [0.0, 0.3, 1.5])
+@pytest.mark.parametrize("after_s", [0.0, 1.0])
 def test_a_worker_killed_at_any_moment_of_a_real_reply_gives_one_complete_reply(
     daphne_server: Daphne, worker_factory: Any, conversation: Conversation, after_s: float
 ) -> None:
