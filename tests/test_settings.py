@@ -36,7 +36,14 @@ def test_celery_never_loses_a_task() -> None:
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_soft_time_limit < conf.task_time_limit
-    assert conf.broker_transport_options == {"visibility_timeout": 600}
+    assert conf.broker_transport_options == {
+        "visibility_timeout": 600,
+        # Every broker key under this installation's name (tests: their own).
+        "global_keyprefix": f"{settings.SERVICEDESK_INSTANCE}:",
+    }
+    assert settings.SERVICEDESK_INSTANCE == "servicedesk-tests"
+    # The sweep that answers whatever a lost task left owed runs on beat.
+    assert conf.beat_schedule["sweep-unanswered-messages"]["task"] == "chatbot.reply_sweep_task"
     assert conf.task_time_limit == 180
     assert conf.worker_proc_alive_timeout >= 60  # time to load the model in a new process
     assert conf.broker_url == settings.REDIS_URL
@@ -44,7 +51,10 @@ def test_celery_never_loses_a_task() -> None:
 
 def test_the_channel_layer_has_an_explicit_pool_size() -> None:
     layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
-    assert layer["CONFIG"]["hosts"][0]["max_connections"] == 50
+    assert layer["BACKEND"] == "servicedesk.channel_layer.RedisChannelLayer"  # a waiting pool
+    assert layer["CONFIG"]["hosts"][0]["max_connections"] == 100
+    assert layer["CONFIG"]["capacity"] == 20000
+    assert layer["CONFIG"]["prefix"] == f"asgi.{settings.SERVICEDESK_INSTANCE}:"
     # An idle websocket must not time out its blocking read (redis-py 8 would, after 5 s).
     assert layer["CONFIG"]["hosts"][0]["socket_timeout"] is None
     assert settings.ASGI_APPLICATION == "servicedesk.asgi.application"

@@ -223,8 +223,13 @@ def test_a_redelivered_task_does_not_answer_or_act_twice(
     assert again.text.startswith(f"Done: order {order.number} is cancelled.")
     assert AuditEvent.objects.filter(action="order.cancel").count() <= 1
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
-    assert replies.reply_generate(customer_message_id=question.pk) is None  # finished: left alone
+    published.clear()
+    # Finished: redelivered once more, it only publishes the same `end` again.
+    resent = replies.reply_generate(customer_message_id=question.pk)
+    assert resent is not None and (resent.pk, resent.text) == (again.pk, again.text)
+    assert [e["type"] for e in published] == ["end"]
     assert Message.objects.filter(reply_to=question).count() == 1
+    assert AuditEvent.objects.filter(action="order.cancel").count() <= 1
 
 
 @pytest.mark.django_db(transaction=True)
