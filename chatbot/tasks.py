@@ -32,13 +32,17 @@ def reply_sweep_task() -> dict[str, int]:
 
 def queue_length(task: Task[Any, Any]) -> int | None:
     """Tasks waiting in the reply queue (not those a worker holds); None if the broker can't
-    say."""
+    say. (Not `queue_declare(passive=True)`: kombu checks the queue with a Redis EXISTS that its
+    key prefix does not cover, so with `global_keyprefix` the queue always looks missing.)"""
     queue = task.app.conf.task_default_queue
     try:
         with task.app.connection_for_read() as connection:
             channel: Any = connection.default_channel
+            size = getattr(channel, "_size", None)  # kombu's Redis channel: LLEN per priority
+            if size is not None:
+                return int(size(queue))
             return int(channel.queue_declare(queue, passive=True).message_count)
-    except Exception:  # a broker without the queue yet, or one that is down
+    except Exception:  # a broker that is down, or a transport that can't count
         return None
 
 

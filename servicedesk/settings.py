@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 # Lets `admin.ModelAdmin[Order]` and friends be subscripted at run time, for typed code.
 django_stubs_ext.monkeypatch()
@@ -249,6 +250,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A queue name of our own, so two installations (or a test run) sharing one Redis never take each
 # other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_QUEUE", "servicedesk")
+# Upkeep (the reply sweep) has a queue of its own, consumed by every worker beside the replies:
+# behind a backlog of replies it still runs, which is when it matters. Workers started with -Q
+# must name both (scripts/run.sh consumes every queue in CELERY_TASK_QUEUES).
+CELERY_UPKEEP_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.upkeep"
+CELERY_TASK_QUEUES = [
+    Queue(CELERY_TASK_DEFAULT_QUEUE, routing_key=CELERY_TASK_DEFAULT_QUEUE),
+    Queue(CELERY_UPKEEP_QUEUE, routing_key=CELERY_UPKEEP_QUEUE),
+]
+CELERY_TASK_ROUTES = {"chatbot.reply_sweep_task": {"queue": CELERY_UPKEEP_QUEUE}}
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "orders.order_expire_unpaid_task", "schedule": 15 * 60},
     "requeue-stale-chats": {"task": "desk.requeue_stale_task", "schedule": 60},

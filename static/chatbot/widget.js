@@ -437,6 +437,7 @@
   let syncPong = 0; // > 0: a sync is outstanding and its pong is this many pongs away
   let syncAt = 0; // when that sync went out
   let heartbeat = false; // this server's pongs carry last_seq/settled_seq (so it answers `sync`)
+  let behindPongs = 0; // pongs in a row that showed more than we hold
   let syncWanted = false; // a sync to send as soon as we may (the server's abilities known, or
   // the outstanding sync answered: it may have been read before what we found missing)
   let lastFrameAt = 0;
@@ -1987,7 +1988,7 @@
     stopPing();
     pingOn = true;
     lastPingAt = Date.now();
-    pongsDue = syncPong = syncAt = 0;
+    pongsDue = syncPong = syncAt = behindPongs = 0;
     heartbeat = syncWanted = false;
     schedulePing();
   }
@@ -2032,7 +2033,13 @@
     if (typeof f.last_seq !== "number" || typeof f.settled_seq !== "number") return; // an older server
     heartbeat = true;
     if (syncing()) return; // an older pong: the outstanding sync's own pong says more
-    if (syncWanted || f.settled_seq > lastSeq() || f.last_seq > maxSeq()) requestSync();
+    // The database runs ahead of the live frames by the channel layer's lag: a pong that shows
+    // more is usually a frame still on its way. Behind on two pongs in a row, it was lost.
+    behindPongs = f.settled_seq > lastSeq() || f.last_seq > maxSeq() ? behindPongs + 1 : 0;
+    if (syncWanted || behindPongs >= 2) {
+      behindPongs = 0;
+      requestSync();
+    }
   }
   function syncing() {
     return syncPong > 0 && Date.now() - syncAt < SYNC_TIMEOUT;

@@ -126,7 +126,7 @@ class Worker:
                 "--loglevel=INFO",
                 f"--hostname={self.name}@%h",
                 "-Q",
-                queue,
+                f"{queue},{queue}.upkeep",
                 *(["--beat", f"--schedule={self.beat}"] if self.beat else []),
             ],
             cwd=ROOT,
