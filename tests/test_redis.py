@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -180,3 +181,26 @@ def test_two_installations_sharing_a_redis_get_their_own_names(tmp_path: Path) -
     assert one == again  # every process of one installation agrees
     assert all(a != b for a, b in zip(one, two, strict=True))  # queue keys, groups, beat file
     assert named[:3] == ["shop-eu", "asgi.shop-eu:", "shop-eu:"]
+
+
+@pytest.mark.django_db
+def test_the_sweep_counts_the_tasks_waiting_in_the_reply_queue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sweep queues nothing again while tasks still wait (a requeue would only duplicate
+    them), so the count must be right under the installation's key prefix."""
+    from chatbot.tasks import queue_length, reply_generate_task
+    from servicedesk.celery import app
+
+    queue = f"count-{os.getpid()}-{time.monotonic_ns()}"
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
+    try:
+        assert queue_length(reply_generate_task) == 0
+        reply_generate_task.delay(1)
+        reply_generate_task.delay(2)
+        assert queue_length(reply_generate_task) == 2
+    finally:
+        with app.connection_for_write() as connection:
+            channel: Any = connection.default_channel
+            channel.queue_purge(queue)
