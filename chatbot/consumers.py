@@ -23,6 +23,9 @@ from desk import events as desk_events
 log = logging.getLogger(__name__)
 
 HELLO_TIMEOUT_S = 10
+# `sync` requests a connection may make: a few at once, then one every 2 s (a client asks at most
+# once per two heartbeats, or on a gap).
+SYNC_BURST, SYNC_PER_MINUTE = 5, 30
 MAX_REFUSED_IN_A_ROW = 20
 # Servers may only close with 1000 or 3000-4999 (RFC 6455 §7.4.2; autobahn enforces it), so the
 # standard meanings of 1003/1008/1009 get application codes of their own.
@@ -101,6 +104,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.bucket = TokenBucket(settings.CHAT_RATE_BURST, settings.CHAT_RATE_PER_MINUTE)
+        self.syncs = TokenBucket(SYNC_BURST, SYNC_PER_MINUTE)
         self.refused = 0
         await self.accept()
         self.hello_deadline = asyncio.get_running_loop().call_later(
@@ -147,6 +151,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         elif kind == "sync":
             # The client saw a gap (a seq it skipped, or a pong newer than what it holds): send it
             # everything past what it holds settled, then a heartbeat (docs/protocol.md §3).
+            if not self.syncs.take():  # each one may replay the whole conversation
+                await self._refuse("rate_limited", "too many sync requests, slow down")
+                return
             self.refused = 0
             replay, _ = await database_sync_to_async(self._replay)(_seq_or_zero(frame))
             for event in replay:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -37,6 +37,10 @@ APOLOGY = {
 }
 HUMAN_CHIP = {"en": "Talk to a human", "zh-Hans": "转人工客服"}
 RETRY_CHIP = {"en": "Try again", "zh-Hans": "再试一次"}
+
+
+# While the model writes without a sentence to send, the attempt says it is alive this often.
+ALIVE_EVERY_S = 5.0
 
 
 class _Rejected(Exception):
@@ -174,7 +178,14 @@ def _turn_for(*, question: Message, reply: Message) -> Turn:
     both decide, so an action happens exactly once."""
     with transaction.atomic():
         services.conversation_lock(question.conversation_id)
-        metadata = Message.objects.filter(pk=reply.pk).values_list("metadata", flat=True).first()
+        row = (
+            Message.objects.filter(pk=reply.pk).values_list("metadata", "attempt", "state").first()
+        )
+        if row is None or row[1] != reply.attempt or row[2] != MessageState.STREAMING:
+            # The sweep answered (or another attempt took over) while this one waited: deciding
+            # now could act (cancel an order) behind an answer the customer already has.
+            raise services.ReplySuperseded(f"reply {reply.seq} is no longer this attempt's")
+        metadata = row[0]
         stored = metadata.get("turn") if isinstance(metadata, dict) else None
         if isinstance(stored, dict):
             turn = Turn(**stored)
@@ -238,7 +249,11 @@ def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any
     prompt = rewrite_prompt(
         question=question.text, draft=turn.text, language=question.conversation.language
     )
+    alive_at = time.monotonic()
     for delta in backend.stream(prompt, generation_settings()):
+        if time.monotonic() - max(alive_at, last_flush) >= ALIVE_EVERY_S:
+            services.reply_touch(reply=reply)
+            alive_at = time.monotonic()
         buffer += delta
         sentences = grounding.split_sentences(buffer)
         if len(sentences) > 1:  # all but the last are whole; the last may still grow
@@ -259,6 +274,11 @@ def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any
 
 
 # --- the sweep: no customer message is left unanswered ------------------------------------------
+
+
+# How many times CHAT_REPLY_GIVE_UP_S a message whose task has not started may wait while the
+# reply queue still holds tasks.
+BACKLOG_GRACE = 4
 
 
 @dataclass
@@ -288,32 +308,10 @@ def reply_sweep(*, queue_waiting: int | None = None) -> SweepResult:
     )
     result.owed = len(owed)
     for question in owed:
-        reply = services.reply_for(customer_message_id=question.pk)
-        if question.conversation.status != ConversationStatus.BOT or (
-            reply is not None and reply.state != MessageState.STREAMING
-        ):
-            services.reply_not_owed(customer_message_id=question.pk)
-            result.released += 1
-            continue
-        if reply is not None and reply.updated_at >= retry_before:
-            result.waiting += 1  # someone is writing it
-            continue
-        if question.created_at < give_up_before:
-            result.answered += int(reply_give_up(customer_message_id=question.pk))
-            continue
-        may_requeue = (
-            question.reply_requeues < settings.CHAT_REPLY_MAX_REQUEUES
-            and question.updated_at < retry_before
-            and not queue_waiting
-        )
-        if not may_requeue:
-            result.waiting += 1
-            continue
-        touched = Message.objects.filter(pk=question.pk, needs_reply=True).update(
-            reply_requeues=F("reply_requeues") + 1, updated_at=now
-        )
-        if touched and services.reply_enqueue(message_id=question.pk):
-            result.requeued += 1
+        try:
+            _sweep_one(question, result, retry_before, give_up_before, queue_waiting, now)
+        except Exception:  # one bad message must not keep the sweep from the others
+            log.exception("reply sweep: message %s", question.pk)
     if result.owed:
         log.warning(
             "reply sweep: %s owed, %s queued again, %s answered by the sweep, %s released, "
@@ -325,6 +323,46 @@ def reply_sweep(*, queue_waiting: int | None = None) -> SweepResult:
             result.waiting,
         )
     return result
+
+
+def _sweep_one(
+    question: Message,
+    result: SweepResult,
+    retry_before: datetime,
+    give_up_before: datetime,
+    queue_waiting: int | None,
+    now: datetime,
+) -> None:
+    reply = services.reply_for(customer_message_id=question.pk)
+    if question.conversation.status != ConversationStatus.BOT or (
+        reply is not None and reply.state != MessageState.STREAMING
+    ):
+        services.reply_not_owed(customer_message_id=question.pk)
+        result.released += 1
+        return
+    if reply is not None and reply.updated_at >= retry_before:
+        result.waiting += 1  # someone is writing it
+        return
+    # Behind a backlog, a task that has not started is most likely still in the queue: give it
+    # longer before answering for it (one lost for good is answered all the same, later).
+    if queue_waiting and reply is None:
+        give_up_before = now - timedelta(seconds=settings.CHAT_REPLY_GIVE_UP_S * BACKLOG_GRACE)
+    if question.created_at < give_up_before:
+        result.answered += int(reply_give_up(customer_message_id=question.pk))
+        return
+    may_requeue = (
+        question.reply_requeues < settings.CHAT_REPLY_MAX_REQUEUES
+        and question.updated_at < retry_before
+        and not queue_waiting
+    )
+    if not may_requeue:
+        result.waiting += 1
+        return
+    touched = Message.objects.filter(pk=question.pk, needs_reply=True).update(
+        reply_requeues=F("reply_requeues") + 1, updated_at=now
+    )
+    if touched and services.reply_enqueue(message_id=question.pk):
+        result.requeued += 1
 
 
 def reply_give_up(*, customer_message_id: int) -> bool:
@@ -342,6 +380,11 @@ def reply_give_up(*, customer_message_id: int) -> bool:
         services.conversation_lock(question.conversation_id)
         if not Message.objects.filter(pk=question.pk, needs_reply=True).exists():
             return False
+        alive_since = timezone.now() - timedelta(seconds=settings.CHAT_REPLY_RETRY_S)
+        if Message.objects.filter(
+            reply_to=question, role=MessageRole.BOT, updated_at__gte=alive_since
+        ).exists():
+            return False  # a task started on it after the sweep looked: let it finish
         reply = services.reply_start(
             customer_message_id=question.pk, model_name="sweep", take_over=True
         )

@@ -331,6 +331,15 @@ def reply_append(*, reply: Message, text: str) -> None:
     events.publish(reply.conversation_id, events.delta_event(reply, offset=offset, text=text))
 
 
+def reply_touch(*, reply: Message) -> None:
+    """Mark the attempt alive while it works without a chunk to send (a long prefill, a slow
+    sentence), so the sweep doesn't take it for dead. `ReplySuperseded` if it was taken over."""
+    if not Message.objects.filter(pk=reply.pk, attempt=reply.attempt).update(
+        updated_at=timezone.now()
+    ):
+        raise ReplySuperseded(f"reply {reply.seq} has a newer attempt")
+
+
 def reply_finish(
     *, reply: Message, text: str, state: str = MessageState.FINAL, metadata: dict[str, Any]
 ) -> bool:

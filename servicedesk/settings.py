@@ -265,8 +265,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unanswered-messages": {
         "task": "chatbot.reply_sweep_task",
         "schedule": envint("CHAT_REPLY_SWEEP_S", "10"),
-        # A sweep that waited longer than its own interval is stale: the next one does its work.
-        "options": {"expires": envint("CHAT_REPLY_SWEEP_S", "10")},
+        # Behind a long reply on a busy worker a sweep may wait; past 2 minutes a newer one does
+        # its work (the sweep is idempotent, so a few waiting is harmless).
+        "options": {"expires": 120},
     },
 }
 # Where beat remembers when each job last ran: one file per installation.

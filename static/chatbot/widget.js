@@ -463,7 +463,9 @@
     let last = 0;
     for (const m of state.messages) {
       if (typeof m.seq !== "number") continue;
-      if (!isTerminal(m)) break;
+      // Seqs have no holes on the server: a hole here is a message whose every frame was lost.
+      // (Older history trimmed from storage only shortens the start, which is fine.)
+      if (!isTerminal(m) || (last && m.seq !== last + 1)) break;
       last = m.seq;
     }
     return last;

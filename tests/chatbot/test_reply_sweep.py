@@ -304,3 +304,31 @@ def test_resending_a_message_whose_task_was_lost_queues_it_again(
         conversation_id=conversation.pk, text="where is my order?", client_id="c-7"
     )
     assert queued == []
+
+
+def test_a_task_that_starts_after_the_sweep_answered_does_not_act(
+    conversation: Conversation, queued: list[int], settings: Any, published: list[dict[str, Any]]
+) -> None:
+    question = _ask(conversation)
+    late = services.reply_start(customer_message_id=question.pk, model_name="fake")
+    assert late is not None
+    _age(question, settings.CHAT_REPLY_GIVE_UP_S + 1)
+    assert replies.reply_sweep(queue_waiting=0).answered == 1  # the apology went out
+
+    # The late attempt gets as far as deciding its turn: it must not (it could cancel an order).
+    with pytest.raises(services.ReplySuperseded):
+        replies._turn_for(question=question, reply=late)
+
+    [reply] = _replies(question)
+    assert reply.state == MessageState.FAILED and "turn" not in reply.metadata
+
+
+def test_behind_a_backlog_a_task_not_yet_started_gets_longer(
+    conversation: Conversation, queued: list[int], settings: Any
+) -> None:
+    question = _ask(conversation)
+    _age(question, settings.CHAT_REPLY_GIVE_UP_S + 1)
+
+    assert replies.reply_sweep(queue_waiting=40).answered == 0  # most likely still queued
+    _age(question, settings.CHAT_REPLY_GIVE_UP_S * replies.BACKLOG_GRACE + 1)
+    assert replies.reply_sweep(queue_waiting=40).answered == 1  # lost after all
