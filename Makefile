@@ -16,7 +16,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev services migrate seed model assistant bench-chat bench-bot screenshots clean
+.PHONY: run test lint setup setup-dev services migrate seed model assistant bench-chat bench-bot bench-reliability screenshots clean
 
 run: setup services migrate seed model assistant
 	@PY=$(PY) scripts/run.sh

@@ -30,7 +30,8 @@ The socket client follows docs/protocol.md: a token from `POST /chat/session/` (
 `hello` with `last_seq`, deltas assembled per (seq, attempt), `end` replaces the text, reconnects
 with backoff (1, 2, 4 ... 30 s, jittered) and resends unacknowledged messages (same client_id).
 While it waits for a reply it pings every 3 s; where the server's `pong` carries
-`last_seq`/`settled_seq` and shows the server has more, it sends `{"type": "sync", "last_seq": K}`.
+`last_seq`/`settled_seq` and two in a row show the server has more, it sends `{"type": "sync",
+"last_seq": K}`.
 
 Figures are printed with PASS/MISS per goal; the exit code is 0 either way (it is a benchmark).
 """
