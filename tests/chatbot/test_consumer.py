@@ -198,9 +198,10 @@ async def test_resume_replays_exactly_what_was_missed(
     assert seqs == [1, 2]
 
 
-async def test_a_streaming_reply_is_replayed_with_its_text_so_far(
-    ws: list[WebsocketCommunicator], conversation: Conversation
-) -> None:
+async def _half_written_reply(conversation: Conversation) -> None:
+    """A question (seq 1) whose reply (seq 2) is still streaming "Half of it", its task never
+    run here."""
+
     def half_written() -> None:
         question, _ = services.message_post_customer(
             conversation_id=conversation.pk, text="q", client_id="q"
@@ -210,14 +211,20 @@ async def test_a_streaming_reply_is_replayed_with_its_text_so_far(
         assert reply is not None
         services.reply_append(reply=reply, text="Half of it")
 
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
-        from servicedesk.celery import app
+    from servicedesk.celery import app
 
-        app.conf.task_always_eager = False
-        try:
+    app.conf.task_always_eager = False
+    try:
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
             await database_sync_to_async(half_written)()
-        finally:
-            app.conf.task_always_eager = True
+    finally:
+        app.conf.task_always_eager = True
+
+
+async def test_a_streaming_reply_is_replayed_with_its_text_so_far(
+    ws: list[WebsocketCommunicator], conversation: Conversation
+) -> None:
+    await _half_written_reply(conversation)
 
     communicator, _ = await hello(ws, conversation, last_seq=1)
     frame = await communicator.receive_json_from(timeout=5)
@@ -445,15 +452,6 @@ async def test_the_longest_confirm_id_is_accepted(
 async def test_a_ping_is_answered_with_the_newest_and_the_settled_seq(
     ws: list[WebsocketCommunicator], conversation: Conversation
 ) -> None:
-    def half_written() -> None:
-        question, _ = services.message_post_customer(
-            conversation_id=conversation.pk, text="q", client_id="q"
-        )
-        Message.objects.filter(reply_to=question).delete()
-        reply = services.reply_start(customer_message_id=question.pk, model_name="fake")
-        assert reply is not None
-        services.reply_append(reply=reply, text="Half of it")
-
     communicator, _ = await hello(ws, conversation)
     await communicator.send_json_to({"type": "ping"})
     assert await communicator.receive_json_from(timeout=5) == {
@@ -462,14 +460,7 @@ async def test_a_ping_is_answered_with_the_newest_and_the_settled_seq(
         "settled_seq": 0,
     }
 
-    from servicedesk.celery import app
-
-    app.conf.task_always_eager = False
-    try:
-        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
-            await database_sync_to_async(half_written)()
-    finally:
-        app.conf.task_always_eager = True
+    await _half_written_reply(conversation)
     await communicator.send_json_to({"type": "ping"})
     pong = await _frame_of(communicator, "pong")
 

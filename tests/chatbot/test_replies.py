@@ -7,19 +7,12 @@ from typing import Any
 
 import pytest
 
-from chatbot import events, replies, services
+from chatbot import replies, services
 from chatbot.llm import LLMError, LLMTimeout
 from chatbot.llm.fake import FakeBackend
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from orders.models import AuditEvent, Customer, Order, OrderStatus
 from tests.conftest import OrderMaker
-
-
-@pytest.fixture
-def published(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(events, "publish", lambda _conversation, event: sent.append(dict(event)))
-    return sent
 
 
 @pytest.fixture

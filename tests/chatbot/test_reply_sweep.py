@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def published(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(events, "publish", lambda _conversation, event: sent.append(dict(event)))
-    return sent
-
-
-@pytest.fixture
 def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Reply tasks queued (and not run): the question stays owed until a test answers it."""
     ids: list[int] = []

@@ -122,6 +122,14 @@ def _kill_pool(worker: Worker) -> None:
         os.kill(child.pid, signal.SIGKILL)
 
 
+def _until_delta(ws: ClientConnection, assembler: Assembler) -> dict[str, Any]:
+    while True:
+        frame = _recv(ws)
+        assembler.feed(frame)
+        if frame["type"] == "delta":
+            return frame
+
+
 def _until_end(ws: ClientConnection, assembler: Assembler) -> dict[str, Any]:
     while True:
         frame = _recv(ws)
@@ -142,12 +150,7 @@ def test_a_worker_killed_mid_reply_still_gives_exactly_one_complete_reply(
         json.dumps({"type": "message", "text": "Hi! What can you help me with?", "client_id": "k1"})
     )
     assembler = Assembler()
-    first_delta = None
-    while first_delta is None:
-        frame = _recv(ws)
-        assembler.feed(frame)
-        if frame["type"] == "delta":
-            first_delta = frame
+    first_delta = _until_delta(ws, assembler)
     _kill_pool(worker)
 
     end = _until_end(ws, assembler)
@@ -231,11 +234,7 @@ def test_a_reply_whose_whole_worker_died_finishes_on_another_worker(
         json.dumps({"type": "message", "text": "Hi! What can you help me with?", "client_id": "w1"})
     )
     assembler = Assembler()
-    while True:
-        frame = _recv(ws)
-        assembler.feed(frame)
-        if frame["type"] == "delta":
-            break
+    frame = _until_delta(ws, assembler)
     # The machine went away: main process and pool at once, nothing acknowledged or requeued.
     assert first.process is not None
     main = psutil.Process(first.process.pid)
@@ -260,11 +259,7 @@ def test_a_client_that_drops_mid_reply_resumes_without_gaps_or_doubles(
     ws, _ = _open(daphne_server, conversation)
     ws.send(json.dumps({"type": "message", "text": "Tell me about your shop.", "client_id": "r1"}))
     assembler = Assembler()
-    while True:
-        frame = _recv(ws)
-        assembler.feed(frame)
-        if frame["type"] == "delta":
-            break
+    frame = _until_delta(ws, assembler)
     ws.close()  # the phone went into a tunnel
 
     # The widget resumes from the newest final message it holds: the question, seq 1.
