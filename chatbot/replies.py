@@ -340,7 +340,7 @@ def _sweep_one(
         services.reply_not_owed(customer_message_id=question.pk)
         result.released += 1
         return
-    if reply is not None and reply.updated_at >= retry_before:
+    if reply is not None and not services.reply_is_stale(reply):
         result.waiting += 1  # someone is writing it
         return
     # Behind a backlog, a task that has not started is most likely still in the queue: give it
@@ -380,10 +380,8 @@ def reply_give_up(*, customer_message_id: int) -> bool:
         services.conversation_lock(question.conversation_id)
         if not Message.objects.filter(pk=question.pk, needs_reply=True).exists():
             return False
-        alive_since = timezone.now() - timedelta(seconds=settings.CHAT_REPLY_RETRY_S)
-        if Message.objects.filter(
-            reply_to=question, role=MessageRole.BOT, updated_at__gte=alive_since
-        ).exists():
+        started = services.reply_for(customer_message_id=question.pk)
+        if started is not None and not services.reply_is_stale(started):
             return False  # a task started on it after the sweep looked: let it finish
         reply = services.reply_start(
             customer_message_id=question.pk, model_name="sweep", take_over=True

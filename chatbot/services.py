@@ -271,7 +271,7 @@ def reply_for(*, customer_message_id: int) -> Message | None:
     )
 
 
-def _stale(reply: Message) -> bool:
+def reply_is_stale(reply: Message) -> bool:
     """No progress (a chunk, the turn, a new attempt) for `CHAT_REPLY_RETRY_S`: whoever was
     writing it is gone."""
     return reply.updated_at < timezone.now() - timedelta(seconds=settings.CHAT_REPLY_RETRY_S)
@@ -287,10 +287,10 @@ def reply_start(
     with transaction.atomic():
         question = Message.objects.select_related("conversation").get(pk=customer_message_id)
         conversation = _lock(question.conversation_id)
-        reply = Message.objects.filter(reply_to=question, role=MessageRole.BOT).first()
+        reply = reply_for(customer_message_id=question.pk)
         if reply is not None and reply.state != MessageState.STREAMING:
             return None
-        if reply is not None and not take_over and not _stale(reply):
+        if reply is not None and not take_over and not reply_is_stale(reply):
             raise ReplyBusy(f"reply {reply.seq} of message {question.pk} is being written")
         attempt = uuid.uuid4().hex[:12]
         if reply is None:
@@ -369,7 +369,7 @@ def reply_resend_end(*, customer_message_id: int) -> Message | None:
     reply = reply_for(customer_message_id=customer_message_id)
     if reply is None or reply.state == MessageState.STREAMING:
         return None
-    Message.objects.filter(pk=customer_message_id, needs_reply=True).update(needs_reply=False)
+    reply_not_owed(customer_message_id=customer_message_id)
     events.publish(reply.conversation_id, events.end_event(reply))
     return reply
 
