@@ -3,7 +3,8 @@
     make bench-bot            # or: .venv/bin/python bench/bot.py [--rounds 5] [--llm-turns 40]
 
 1. Turns that need no language model (intent + tool + grounded reply, `BOT_LLM_MODE=off`): the
-   time `chatbot.replies.reply_generate` takes for each, from the stored customer message to the
+   time `assistant.replies.pipeline.reply_generate` takes for each, from the stored customer
+   message to the
    finished reply (events published to Redis included), on a freshly seeded demo shop in a
    scratch SQLite database. Target: under 50 ms at the median.
 2. With the bundled model (`BOT_LLM_MODE=rewrite`, SmolLM2-135M on the CPU): how often its wording
@@ -80,9 +81,9 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from assistant.flows import knowledge
+    from assistant.understanding import intents
     from chatbot import services
-    from chatbot.brain import knowledge
-    from chatbot.nlu import intents
     from orders.demo.seed import seed_demo
 
     call_command("migrate", verbosity=0)
@@ -105,8 +106,9 @@ def main() -> None:
 
 
 def _turn(who: str | None, text: str) -> tuple[float, dict[str, object]]:
-    from chatbot import replies, services
-    from chatbot.nlu import encoder
+    from assistant.replies import pipeline as replies
+    from assistant.understanding import encoder
+    from chatbot import services
     from orders.models import Customer
 
     encoder.cache_clear()  # every turn pays for encoding its message once, as in real use
@@ -138,7 +140,7 @@ def no_model(rounds: int) -> list[float]:
 def with_model(count: int) -> None:
     from django.conf import settings
 
-    from chatbot.llm import get_backend, reset_backend
+    from assistant.llm import get_backend, reset_backend
 
     settings.BOT_LLM_MODE = "rewrite"
     settings.LLM_BACKEND = "transformers"

@@ -74,22 +74,22 @@ def main() -> None:
 def _prompt() -> list[Any]:
     from django.conf import settings
 
-    from chatbot.brain.engine import CAPABILITIES
-    from chatbot.prompts import rewrite_prompt
+    from assistant.flows.engine import CAPABILITIES
+    from assistant.replies.prompts import rewrite_prompt
 
     draft = f"Hi! I'm the {settings.SHOP_NAME} assistant. {CAPABILITIES}"
     return rewrite_prompt(question=QUESTION, draft=draft, language="en")
 
 
 def _count_tokens(text: str) -> int:
-    from chatbot.llm import get_backend
+    from assistant.llm import get_backend
 
     tokenizer = get_backend().tokenizer  # type: ignore[attr-defined]
     return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
 def bench_model_alone(runs: int) -> dict[str, float]:
-    from chatbot.llm import generation_settings, get_backend
+    from assistant.llm import generation_settings, get_backend
 
     print("Loading the model in this process…", flush=True)
     backend = get_backend()

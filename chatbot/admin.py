@@ -67,6 +67,3 @@ class ConversationAdmin(admin.ModelAdmin[Conversation]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-
-from chatbot import admin_nlu  # noqa: E402,F401

@@ -15,10 +15,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from chatbot import events, selectors, services
+from chatbot import events, selectors, services, staff
 from chatbot.models import Conversation
 from chatbot.tokens import ws_token_check
-from desk import events as desk_events
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +159,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self._send(event)
             await self._send(await self._heartbeat())
         elif kind == "typing":
-            # To the staff watching the chat only (desk.events): never back to the customer.
-            await database_sync_to_async(desk_events.staff_publish)(
+            # To the staff watching the chat only (chatbot.staff): never back to the customer.
+            await database_sync_to_async(staff.side().publish_to_watchers)(
                 self.conversation_id, events.typing_event(frame.get("on") is True, "customer")
             )
         elif kind == "rate":

@@ -55,7 +55,7 @@ class Conversation(models.Model):
     started_on = models.CharField(max_length=500, blank=True)  # the page the chat began on
     language = models.CharField(max_length=10, default="en")
     last_seq = models.PositiveIntegerField(default=0)  # the newest Message.seq handed out
-    # What the assistant remembers between turns (chatbot.brain.state.DialogueState).
+    # What the assistant remembers between turns (assistant.flows.state.DialogueState).
     bot_state = models.JSONField(default=dict, blank=True)
     # Why the conversation went to a human: "requested", "complaint", "not_sure", "legal", ...
     handoff_reason = models.CharField(max_length=40, blank=True)
@@ -129,7 +129,7 @@ class Message(models.Model):
     metadata = models.JSONField(default=dict, blank=True)
     # A customer message the assistant owes an answer: set when its reply task is queued, cleared
     # when the reply ends (final or failed) or the chat leaves the assistant. The reply sweep
-    # (`chatbot.replies.reply_sweep`) answers whatever stays owed, whatever the cause.
+    # (`assistant.replies.pipeline.reply_sweep`) answers whatever stays owed, whatever the cause.
     needs_reply = models.BooleanField(default=False)
     # Times the sweep queued the reply again.
     reply_requeues = models.PositiveSmallIntegerField(default=0)
@@ -163,7 +163,8 @@ class Message(models.Model):
 
 
 class Intent(models.TextChoices):
-    """What a customer's message asks for; the labels of chatbot/nlu/data/intents.jsonl."""
+    """What a customer's message asks for; the labels of
+    assistant/understanding/data/intents.jsonl."""
 
     ORDER_STATUS = "order_status", "Order status"
     TRACK_SHIPMENT = "track_shipment", "Track shipment"
@@ -181,13 +182,14 @@ class Intent(models.TextChoices):
     GREETING = "greeting", "Greeting"
     THANKS = "thanks", "Thanks"
     GOODBYE = "goodbye", "Goodbye"
+    SMALL_TALK = "small_talk", "Small talk"  # "are you a bot?", "how are you", "what's your name"
     OUT_OF_SCOPE = "out_of_scope", "Out of scope"
 
 
 class IntentExample(models.Model):
     """A phrasing staff taught the assistant, trained on together with the project's data file
-    (`chatbot.nlu.intents`). Inactive rows are kept, not deleted, so a bad example can be
-    switched off and back on."""
+    (`assistant.understanding.intents`). Inactive rows are kept, not deleted, so a bad example
+    can be switched off and back on."""
 
     text = models.CharField(max_length=500)
     label = models.CharField(max_length=32, choices=Intent.choices)

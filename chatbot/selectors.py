@@ -54,7 +54,7 @@ def conversation_heartbeat(*, conversation_id: uuid.UUID) -> tuple[int, int]:
     return last, (open_seq - 1 if open_seq is not None else last)
 
 
-# --- reads for the assistant's brain (chatbot.brain) -------------------------------------------
+# --- reads for the assistant's brain (assistant) -------------------------------------------
 
 
 def customer_for_email_and_order(*, email: str, order_number: str) -> Customer | None:

@@ -6,14 +6,16 @@ from __future__ import annotations
 import logging
 import unicodedata
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from chatbot import events, selectors
+from chatbot import events, selectors, staff
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from chatbot.tokens import ChatGrant, resume_token_check
 from orders.models import Customer
@@ -151,9 +153,7 @@ def message_post_customer(
                 return existing, False
         if conversation.status == ConversationStatus.RESOLVED:
             # Writing again after a resolved chat starts a new episode with the assistant.
-            from desk.services import conversation_reopen  # desk imports this module
-
-            conversation_reopen(conversation=conversation, seq=conversation.last_seq + 1)
+            staff.side().reopen(conversation=conversation, seq=conversation.last_seq + 1)
         conversation.last_customer_message_at = timezone.now()
         conversation.save(update_fields=["last_customer_message_at", "updated_at"])
         answer = conversation.status == ConversationStatus.BOT
@@ -173,7 +173,8 @@ def message_post_customer(
 def reply_enqueue(*, message_id: int) -> bool:
     """Queue the reply task for a stored customer message. The message is stored and owed an
     answer (`needs_reply`) before this runs, so a broker that is down loses nothing: the reply
-    sweep queues it again (`chatbot.replies.reply_sweep`). False when the broker refused."""
+    sweep queues it again (`assistant.replies.pipeline.reply_sweep`). False when the broker
+    refused."""
     try:
         _enqueue_reply(message_id)
     except Exception:  # kombu's OperationalError, redis' ConnectionError, OSError...
@@ -182,10 +183,20 @@ def reply_enqueue(*, message_id: int) -> bool:
     return True
 
 
-def _enqueue_reply(message_id: int) -> None:
-    from chatbot.tasks import reply_generate_task  # tasks import this module
+# Who answers a stored customer message: the assistant registers its reply task here when Django
+# loads it (`assistant.apps`), so this app never imports the assistant.
+_reply_starter: Callable[[int], None] | None = None
 
-    reply_generate_task.delay(message_id)
+
+def reply_starter_register(start: Callable[[int], None]) -> None:
+    global _reply_starter
+    _reply_starter = start
+
+
+def _enqueue_reply(message_id: int) -> None:
+    if _reply_starter is None:
+        raise ImproperlyConfigured("Nothing answers customer messages: add 'assistant' to apps.")
+    _reply_starter(message_id)
 
 
 def message_post_system(
@@ -221,17 +232,13 @@ def conversation_request_handoff(
 ) -> Conversation:
     """Hand the conversation to a human (the customer asked, or the assistant decided): queue it
     with its priority, tell the customer, and let the agent desk pick it up
-    (`desk.services.conversation_handoff`, the desk's state machine)."""
-    from desk.services import conversation_handoff  # desk imports this module
-
-    return conversation_handoff(conversation_id=conversation_id, reason=reason)
+    (the desk's state machine, registered as `chatbot.staff`)."""
+    return staff.side().handoff(conversation_id=conversation_id, reason=reason)
 
 
 def conversation_rate(*, conversation_id: uuid.UUID, score: int, comment: str = "") -> bool:
     """The customer's rating (1-5) of a resolved chat; False when the chat isn't resolved."""
-    from desk.services import conversation_rate as rate
-
-    return rate(conversation_id=conversation_id, score=score, comment=comment)
+    return staff.side().rate(conversation_id=conversation_id, score=score, comment=comment)
 
 
 def conversation_verify(*, conversation: Conversation, customer: Customer) -> bool:

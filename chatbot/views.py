@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from chatbot import selectors, services
+from chatbot import selectors, services, staff
 from chatbot.origins import origin_allowed
 from chatbot.tokens import resume_token, ws_token, ws_token_check
 from orders.models import Customer
@@ -80,8 +80,6 @@ def chat_session(request: HttpRequest) -> HttpResponse:
 def chat_offline(request: HttpRequest) -> HttpResponse:
     """`{"token", "email", "text"}` with the chat's websocket token: the message becomes a
     `desk.OfflineTicket`, answered by email."""
-    from desk.services import DeskError, offline_ticket_create
-
     origin, body, refusal = _widget_post(request)
     if refusal is not None:
         return refusal
@@ -91,11 +89,11 @@ def chat_offline(request: HttpRequest) -> HttpResponse:
     if conversation is None:
         return _cors(JsonResponse({"error": "bad_token"}, status=403), origin)
     try:
-        ticket = offline_ticket_create(
+        ticket = staff.side().offline_message(
             conversation_id=conversation.pk, email=body.get("email"), text=body.get("text")
         )
-    except DeskError as error:
+    except staff.Refused as error:
         return _cors(
             JsonResponse({"error": error.code, "message": error.message}, status=400), origin
         )
-    return _cors(JsonResponse({"ticket": ticket.pk}, status=201), origin)
+    return _cors(JsonResponse({"ticket": ticket}, status=201), origin)

@@ -487,7 +487,7 @@ def reply_suggestion(*, conversation: Conversation) -> str:
     """What the assistant would answer the customer's last message, for the agent to edit. The
     dialogue manager runs in a transaction that is rolled back, so nothing it does is kept (no
     dialogue state, no order change)."""
-    from chatbot.brain.engine import respond  # loads the NLU models: only when asked
+    from assistant.flows.engine import respond  # loads the NLU models: only when asked
 
     last = episode_messages(conversation).filter(role=MessageRole.CUSTOMER).order_by("-seq").first()
     if last is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from chatbot import events as chat_events
 from chatbot import services as chat_services
+from chatbot import staff as chat_staff
 from chatbot.models import (
     CONVERSATION_TRANSITIONS,
     Conversation,
@@ -45,13 +47,8 @@ Status = ConversationStatus
 URGENT_REASONS = ("complaint", "angry", "legal", "chargeback", "safety")
 
 
-class DeskError(Exception):
+class DeskError(chat_staff.Refused):
     """An action the desk refuses; `code` is the staff protocol's error code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class ClaimError(DeskError):
@@ -698,3 +695,22 @@ def order_actor(*, conversation_id: uuid.UUID | str, user: User) -> Actor:
     if conversation.verified_customer is None:
         raise DeskError("not_verified", "the customer in this chat hasn't been verified")
     return dataclasses.replace(Actor.agent(user), on_behalf_of=conversation.verified_customer)
+
+
+class StaffDesk:
+    """The desk as the chat's staff side (`chatbot.staff`), registered by `desk.apps`."""
+
+    def handoff(self, *, conversation_id: uuid.UUID, reason: str) -> Conversation:
+        return conversation_handoff(conversation_id=conversation_id, reason=reason)
+
+    def reopen(self, *, conversation: Conversation, seq: int) -> None:
+        conversation_reopen(conversation=conversation, seq=seq)
+
+    def rate(self, *, conversation_id: uuid.UUID, score: int, comment: str) -> bool:
+        return conversation_rate(conversation_id=conversation_id, score=score, comment=comment)
+
+    def offline_message(self, *, conversation_id: uuid.UUID, email: Any, text: Any) -> int:
+        return offline_ticket_create(conversation_id=conversation_id, email=email, text=text).pk
+
+    def publish_to_watchers(self, conversation_id: uuid.UUID | str, event: dict[str, Any]) -> None:
+        events.staff_publish(conversation_id, event)

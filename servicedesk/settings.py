@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "channels",
     "orders",
     "chatbot",
+    "assistant",
     "desk",
 ]
 
@@ -242,7 +243,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Each pool process loads the language model when it starts (chatbot.tasks); Celery's default of
+# Each pool process loads the language model when it starts (assistant.tasks); Celery's default of
 # 4 s to report "up" would kill it mid-load, again and again.
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", "120")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "false")
@@ -284,7 +285,8 @@ CHAT_MAX_FRAME_BYTES = envint("CHAT_MAX_FRAME_BYTES", "65536")
 CHAT_RATE_BURST = envint("CHAT_RATE_BURST", "5")  # messages a connection may send at once...
 CHAT_RATE_PER_MINUTE = envint("CHAT_RATE_PER_MINUTE", "20")  # ...refilled at this rate
 CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "200")  # delta coalescing window
-# The reply sweep (chatbot.replies.reply_sweep): a customer message whose reply made no progress
+# The reply sweep (assistant.replies.pipeline.reply_sweep): a customer message whose reply made no
+# progress
 # for CHAT_REPLY_RETRY_S is queued again (at most CHAT_REPLY_MAX_REQUEUES times); one still
 # unanswered CHAT_REPLY_GIVE_UP_S after it was sent gets the apology and the offer of a human.
 CHAT_REPLY_RETRY_S = envint("CHAT_REPLY_RETRY_S", "20")

@@ -37,7 +37,7 @@ def _customer(first: str, last: str, email: str) -> Customer:
 def _assistant_warm(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the sentence encoder and train the intent classifier once per session, so the first
     test that gets a bot reply doesn't spend ~10 s on them inside its own timeouts."""
-    from chatbot.nlu import encoder, intents
+    from assistant.understanding import encoder, intents
 
     with django_db_blocker.unblock():
         intents.get_classifier()

@@ -189,7 +189,7 @@ def test_the_sweep_counts_the_tasks_waiting_in_the_reply_queue(
 ) -> None:
     """The sweep queues nothing again while tasks still wait (a requeue would only duplicate
     them), so the count must be right under the installation's key prefix."""
-    from chatbot.tasks import queue_length, reply_generate_task
+    from assistant.tasks import queue_length, reply_generate_task
     from servicedesk.celery import app
 
     queue = f"count-{os.getpid()}-{time.monotonic_ns()}"

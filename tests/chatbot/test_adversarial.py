@@ -34,11 +34,12 @@ from typing import Any
 
 import pytest
 
-from chatbot import events, replies, services
-from chatbot.brain import engine, knowledge
-from chatbot.llm.fake import FakeBackend
+from assistant.flows import engine, knowledge
+from assistant.llm.fake import FakeBackend
+from assistant.replies import pipeline as replies
+from assistant.understanding import entities as nlu_entities
+from chatbot import events, services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
-from chatbot.nlu import entities as nlu_entities
 from orders.demo.help_articles import ARTICLES
 from orders.models import (
     Address,

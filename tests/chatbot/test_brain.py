@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from chatbot import replies, services
-from chatbot.brain.engine import MAX_VERIFY_ATTEMPTS, parse_address
-from chatbot.brain.state import DialogueState, Pending, Task
+from assistant.flows.engine import MAX_VERIFY_ATTEMPTS, parse_address
+from assistant.flows.state import DialogueState, Pending, Task
+from assistant.replies import pipeline as replies
+from chatbot import services
 from chatbot.models import Conversation, ConversationStatus, Message
 from orders.models import Customer, Order, OrderStatus
 from tests.conftest import OrderMaker

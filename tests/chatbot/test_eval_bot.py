@@ -11,8 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from chatbot.brain import engine, knowledge
-from chatbot.brain.evaluation import (
+from assistant.evaluation import (
     DEMO_FILE,
     Scenario,
     ScenarioError,
@@ -22,6 +21,7 @@ from chatbot.brain.evaluation import (
     scenarios_load,
     suite_run,
 )
+from assistant.flows import engine, knowledge
 from chatbot.models import Conversation
 from orders.demo.seed import seed_demo
 from orders.models import Order

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.brain.grounding import keeps, split_sentences, unsupported
+from assistant.replies.grounding import keeps, split_sentences, unsupported
 
 ORDER = (
     "Order SD-100002 shipped with UPS on March 3, tracking 1Z999AA10123456784. Total $15.00. "

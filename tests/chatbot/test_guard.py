@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.brain import guard
+from assistant.understanding import guard
 
 
 @pytest.mark.parametrize(

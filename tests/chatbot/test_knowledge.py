@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from chatbot.brain import knowledge
-from chatbot.brain.knowledge import (
+from assistant.flows import knowledge
+from assistant.flows.knowledge import (
     ProductFilters,
     Recommendation,
     card,

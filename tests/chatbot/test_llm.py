@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import override_settings
 
-from chatbot.llm import (
+from assistant.llm import (
     ChatMessage,
     GenerationSettings,
     LLMError,
@@ -29,10 +29,10 @@ from chatbot.llm import (
     reset_backend,
     transformers_backend,
 )
-from chatbot.llm.base import StopFilter
-from chatbot.llm.fake import FakeBackend
-from chatbot.llm.openai_backend import OpenAIBackend
-from chatbot.llm.transformers_backend import TransformersBackend, model_source, prepare
+from assistant.llm.base import StopFilter
+from assistant.llm.fake import FakeBackend
+from assistant.llm.openai_backend import OpenAIBackend
+from assistant.llm.transformers_backend import TransformersBackend, model_source, prepare
 
 CHAT = [
     ChatMessage(role="system", content="You are the helpful assistant of a small online shop."),

@@ -17,9 +17,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from chatbot.models import Intent, IntentExample
-from chatbot.nlu import encoder, intents
-from chatbot.nlu.entities import (
+from assistant.understanding import encoder, intents
+from assistant.understanding.entities import (
     CatalogProduct,
     CatalogVariant,
     Entities,
@@ -28,7 +27,7 @@ from chatbot.nlu.entities import (
     extract,
     match_products,
 )
-from chatbot.nlu.intents import (
+from assistant.understanding.intents import (
     NOT_SURE,
     DataFileError,
     Example,
@@ -39,6 +38,7 @@ from chatbot.nlu.intents import (
     classify,
     file_embeddings,
 )
+from chatbot.models import Intent, IntentExample
 from orders.models import ProductVariant
 
 # --- entities --------------------------------------------------------------------------------

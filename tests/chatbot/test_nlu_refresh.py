@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from assistant.understanding import intents
+from assistant.understanding.intents import REFRESH_SECONDS, classifier_reset, get_classifier
 from chatbot.models import IntentExample
-from chatbot.nlu import intents
-from chatbot.nlu.intents import REFRESH_SECONDS, classifier_reset, get_classifier
 from tests.chatbot.test_nlu import FIXTURE, TAUGHT
 
 

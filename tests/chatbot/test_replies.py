@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from chatbot import replies, services
-from chatbot.llm import LLMError, LLMTimeout
-from chatbot.llm.fake import FakeBackend
+from assistant.llm import LLMError, LLMTimeout
+from assistant.llm.fake import FakeBackend
+from assistant.replies import pipeline as replies
+from chatbot import services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from orders.models import AuditEvent, Customer, Order, OrderStatus
 from tests.conftest import OrderMaker

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from chatbot import events, replies, services
-from chatbot.brain.turn import Turn
-from chatbot.llm.fake import FakeBackend
+from assistant.llm.fake import FakeBackend
+from assistant.replies import pipeline as replies
+from assistant.replies.turn import Turn
+from chatbot import events, services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from orders.models import Customer
 

@@ -1,4 +1,4 @@
-"""The assistant stops talking the moment an agent has the chat (chatbot.replies)."""
+"""The assistant stops talking the moment an agent has the chat (assistant.replies.pipeline)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from chatbot import events, replies
+from assistant.replies import pipeline as replies
+from chatbot import events
 from chatbot import services as chat_services
 from chatbot.models import Conversation, ConversationStatus, MessageState
 from orders.models import Customer

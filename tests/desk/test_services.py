@@ -675,7 +675,7 @@ def test_a_suggested_reply_changes_nothing(
 
         return Turn()
 
-    monkeypatch.setattr("chatbot.brain.engine.respond", respond)
+    monkeypatch.setattr("assistant.flows.engine.respond", respond)
 
     text = selectors.reply_suggestion(conversation=conversation)
 

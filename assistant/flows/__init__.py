@@ -1,0 +1,1 @@
+"""Flows: dialogue acts in, service calls, confirmations and handoffs out."""

@@ -1,0 +1,379 @@
+"""Confirmations: describe exactly what an action will do (`propose`), read the customer's yes,
+no or correction (`answer_pending`), and do it (`execute`).
+
+A correction ("no, the blue one") goes back to filling in the task, so `answer_pending` imports
+the fill functions of `orders_flow` and `shop_flow` inside the function (they import `propose`
+from here); `propose` does the same for the return reasons."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.conf import settings
+
+from assistant.flows.context import Ctx, handoff, help_link, pay_link
+from assistant.flows.state import Pending
+from assistant.replies import facts
+from assistant.replies.turn import money
+from assistant.understanding import guard
+from chatbot import selectors
+
+log = logging.getLogger(__name__)
+
+
+MAX_ACTION_FAILURES = 2
+
+
+YES_LABEL = {
+    "cancel": "Yes, cancel it",
+    "swap": "Yes, swap it",
+    "address": "Yes, change it",
+    "payment": "Yes, change it",
+    "return": "Yes, start the return",
+    "default_address": "Yes, save it",
+    "place_order": "Yes, place the order",
+}
+NO_LABEL = {"cancel": "No, keep it", "place_order": "No, don't order"}
+
+
+def propose(ctx: Ctx) -> None:
+    """Describe exactly what will happen and wait for a yes."""
+    from assistant.flows.orders_flow import REASON_CHIPS  # orders_flow imports this module
+
+    task = ctx.state.task
+    assert task is not None
+    customer = ctx.customer
+    assert customer is not None
+    order = selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
+    turn = ctx.turn
+    name = task.name
+    params = dict(task.slots)
+    if name == "cancel" and order is not None:
+        paid = facts.net_paid(order)
+        turn.say(
+            f"To confirm: I'll cancel order {order.number} ({facts.items_line(order)}, total "
+            f"{money(order.grand_total, order.currency)}).",
+            keep=(order.number,),
+        )
+        if paid > 0 and order.payment_method:
+            turn.say(
+                f"The {money(paid, order.currency)} you paid goes back to "
+                f"{order.payment_method.label}."
+            )
+        elif paid <= 0:
+            turn.say("You haven't been charged for it.")
+    elif name == "swap" and order is not None:
+        item = next(i for i in order.items.all() if i.pk == params["item_id"])
+        variant = next(
+            v
+            for v in selectors.product_variants_for_bot(product_id=item.variant.product_id)
+            if v.pk == params["variant_id"]
+        )
+        diff = variant.price - item.unit_price
+        turn.say(
+            f"To confirm: on order {order.number} I'll swap {item.product_name} "
+            f"({item.variant_label}) for {variant.label}.",
+            keep=(order.number,),
+        )
+        if diff:
+            turn.say(
+                f"The price changes from {money(item.unit_price, order.currency)} to "
+                f"{money(variant.price, order.currency)} each."
+            )
+    elif name in ("address", "default_address"):
+        address = facts.address_line(params["address"])
+        if order is not None:
+            turn.say(
+                f"To confirm: I'll change the shipping address of order {order.number} to "
+                f"{address}.",
+                keep=(order.number,),
+            )
+        else:
+            turn.say(f"To confirm: I'll make {address} your default address.")
+    elif name == "payment" and order is not None:
+        turn.say(
+            f"To confirm: order {order.number} will be paid with {params['payment_method_label']}.",
+            keep=(order.number,),
+        )
+    elif name == "return" and order is not None:
+        item = next(i for i in order.items.all() if i.pk == params["item_id"])
+        reason = {v: k for k, v in REASON_CHIPS.items()}.get(params["reason"], "Other")
+        if params["kind"] == "exchange":
+            turn.say(
+                f"To confirm: I'll open an exchange on order {order.number} of "
+                f"{item.product_name} ({item.variant_label}) for {params['variant_label']}, "
+                f"reason: {reason.lower()}.",
+                keep=(order.number,),
+            )
+        else:
+            refund = item.unit_price * item.quantity
+            if params["reason"] in ("damaged", "wrong_item"):
+                refund += order.shipping_total
+            refund = min(refund, max(facts.net_paid(order), refund * 0))
+            method = (
+                "gift card"
+                if params.get("refund_method") == "gift_card"
+                else ("original payment method")
+            )
+            turn.say(
+                f"To confirm: I'll open a return on order {order.number} for {item.quantity} × "
+                f"{item.product_name} ({item.variant_label}), reason: {reason.lower()}. The refund "
+                f"of {money(refund, order.currency)} goes to your {method} once we receive it.",
+                keep=(order.number,),
+            )
+    elif name == "place_order":
+        variant = next(
+            v
+            for v in selectors.product_variants_for_bot(product_id=params["product_id"])
+            if v.pk == params["variant_id"]
+        )
+        from orders.pricing import totals_for
+
+        ship_to: dict[str, str] = (
+            params.get("address") or customer.addresses.get(is_default=True).snapshot()
+        )
+        quantity = int(params.get("quantity") or 1)
+        totals = totals_for(lines=[(variant.price, quantity)], country=ship_to["country"])
+        label = f" ({variant.label})" if variant.label else ""
+        currency = settings.SHOP_CURRENCY
+        shipping = money(totals.shipping_total, currency) if totals.shipping_total else "free"
+        turn.say(
+            f"To confirm: I'll order {quantity} × {variant.product.name}{label} at "
+            f"{money(variant.price, currency)} each. Subtotal {money(totals.subtotal, currency)}, "
+            f"shipping {shipping}, total "
+            f"{money(totals.grand_total, currency)}, shipped to {facts.address_line(ship_to)}. "
+            "You'll get a link to pay.",
+            keep=(variant.product.name,),
+        )
+        params["address"] = ship_to
+    else:
+        ctx.state.task = None
+        turn.say("Sorry, I lost track of that request. Could you start again?")
+        return
+    pending = Pending(action=name, order=task.order, params=params)
+    ctx.state.pending = pending
+    task.asking = None
+    turn.say("Shall I go ahead?")
+    turn.confirm(pending.id, YES_LABEL.get(name, "Yes"), NO_LABEL.get(name, "No"))
+    turn.tools.append(f"propose:{name}")
+
+
+_CORRECTION = re.compile(r"\b(actually|instead|rather|i meant|i mean|not that|the other)\b", re.I)
+
+
+def answer_pending(ctx: Ctx) -> bool:
+    """Handle the answer to a confirmation. True when this turn is done."""
+    # orders_flow and shop_flow import this module (for `propose`).
+    from assistant.flows.orders_flow import return_fill, swap_fill
+    from assistant.flows.shop_flow import order_fill
+
+    state = ctx.state
+    pending = state.pending
+    action = ctx.action
+    if action is not None and (pending is None or action.get("confirm") != pending.id):
+        ctx.turn.intent = "confirm_stale"
+        ctx.turn.say("That button belongs to an earlier question, so I haven't changed anything.")
+        if pending is not None and not pending.expired():
+            ctx.turn.say("Shall I go ahead with the request above?")
+            ctx.turn.confirm(
+                pending.id, YES_LABEL.get(pending.action, "Yes"), NO_LABEL.get(pending.action, "No")
+            )
+        return True
+    if pending is None:
+        return False
+    answer = action.get("answer") if action is not None else guard.yes_or_no(ctx.text)
+    correction = (
+        (answer == "no" and not bare_no(ctx.text))
+        or bool(_CORRECTION.search(ctx.text))
+        or (answer is None and bool(ctx.ent.colours or ctx.ent.sizes or ctx.ent.quantity))
+    )
+    if (
+        correction
+        and state.task is not None
+        and state.task.name in ("swap", "return", "place_order")
+    ):
+        state.pending = None
+        task = state.task
+        ctx.turn.intent = f"{task.name}:correct"
+        if "variant_id" in task.slots:
+            # "no, the black one": the options it doesn't name stay as they were.
+            task.slots["previous_variant_id"] = task.slots["variant_id"]
+        for key in ("variant_id", "variant_label"):
+            task.slots.pop(key, None)
+        if ctx.ent.quantity:
+            task.slots["quantity"] = ctx.ent.quantity
+        customer = ctx.customer
+        if customer is None:
+            return False
+        order = (
+            selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
+        )
+        if task.name == "place_order":
+            order_fill(ctx, task, customer)
+        elif order is not None and task.name == "return":
+            return_fill(ctx, task, order)
+        elif order is not None:
+            swap_fill(ctx, task, order)
+        return True
+    if answer is None:
+        # Something else entirely: set the confirmation aside and answer that.
+        state.pending = None
+        state.task = None
+        state.agenda = []
+        ctx.turn.say("I've set the earlier request aside; nothing was changed.")
+        return False
+    state.pending = None
+    ctx.turn.intent = f"confirm:{answer}"
+    if answer == "no":
+        state.task = None
+        ctx.turn.say("OK, I haven't changed anything. Anything else I can help with?")
+        return True
+    if pending.expired():
+        ctx.turn.say("That confirmation expired, so I haven't changed anything.")
+        if state.task is not None and ctx.customer is not None:
+            propose(ctx)
+        return True
+    execute(ctx, pending)
+    return True
+
+
+def bare_no(text: str) -> bool:
+    """A plain "no" (or "never mind"), not "no, the blue one"."""
+    if guard.yes_or_no(text) != "no":
+        return False
+    rest = re.sub(
+        r"^\W*(no+|nope|nah|never ?mind|forget it|cancel that|stop|don'?t|no thanks?( you)?)\b",
+        "",
+        guard.fold(text),
+    )
+    return not re.search(r"[a-z0-9]{2,}", re.sub(r"\b(thanks?|you|please|it|that)\b", "", rest))
+
+
+def execute(ctx: Ctx, pending: Pending) -> None:
+    from orders import services as order_services
+    from orders.actors import Actor
+    from orders.errors import OrderPolicyError
+
+    customer = ctx.customer
+    assert customer is not None
+    actor = Actor.bot(customer)
+    p = pending.params
+    turn = ctx.turn
+    number = pending.order or ""
+    turn.tools.append(f"execute:{pending.action}")
+    try:
+        if pending.action == "cancel":
+            order = order_services.order_cancel(
+                order_number=number, reason=str(p.get("reason") or "Customer request"), actor=actor
+            )
+            turn.say(f"Done: order {order.number} is cancelled.", keep=(order.number,))
+            refunded = [
+                pay
+                for pay in order.payments.all()
+                if pay.kind == "refund" and pay.status == "succeeded"
+            ]
+            if refunded:
+                total = sum((pay.amount for pay in refunded), refunded[0].amount * 0)
+                to = order.payment_method.label if order.payment_method else "your payment method"
+                turn.say(f"We've refunded {money(total, order.currency)} to {to}.")
+                help_link(ctx, "refunds-and-timing")
+        elif pending.action == "swap":
+            item = order_services.order_swap_variant(
+                order_number=number,
+                order_item_id=int(p["item_id"]),
+                new_variant_id=int(p["variant_id"]),
+                actor=actor,
+            )
+            turn.say(
+                f"Done: order {number} now has {item.product_name} ({item.variant_label}).",
+                keep=(number,),
+            )
+        elif pending.action == "address":
+            order = order_services.order_change_shipping_address(
+                order_number=number, address=p["address"], actor=actor
+            )
+            turn.say(
+                f"Done: order {order.number} will ship to "
+                f"{facts.address_line(order.shipping_address)}.",
+                keep=(order.number,),
+            )
+        elif pending.action == "payment":
+            order = order_services.order_change_payment_method(
+                order_number=number, payment_method_id=int(p["payment_method_id"]), actor=actor
+            )
+            label = order.payment_method.label if order.payment_method else ""
+            turn.say(f"Done: order {order.number} will be paid with {label}.", keep=(order.number,))
+        elif pending.action == "return":
+            exchange = p.get("variant_id") if p["kind"] == "exchange" else None
+            order_obj = selectors.order_for_bot(customer=customer, number=number)
+            returned = (
+                next(i for i in order_obj.items.all() if i.pk == p["item_id"])
+                if order_obj
+                else None
+            )
+            rma = order_services.return_request_create(
+                order_number=number,
+                lines=[
+                    order_services.ReturnLine(
+                        order_item_id=int(p["item_id"]),
+                        quantity=returned.quantity if returned else 1,
+                        exchange_variant_id=int(exchange) if exchange else None,
+                    )
+                ],
+                reason=str(p["reason"]),
+                kind=str(p["kind"]),
+                refund_method=str(p.get("refund_method") or "original"),
+                reason_detail=str(p.get("reason_detail") or ""),
+                actor=actor,
+            )
+            kind = "exchange" if rma.kind == "exchange" else "return"
+            turn.say(
+                f"Done: your {kind} {rma.rma_number} for order {number} is open.",
+                keep=(rma.rma_number,),
+            )
+            if rma.kind == "return" and rma.refund_amount:
+                turn.say(
+                    f"Once we receive the items, {money(rma.refund_amount, rma.order.currency)} "
+                    f"will be refunded to your {rma.get_refund_method_display().lower()}."
+                )
+            section = selectors.help_article_section(
+                slug="how-to-start-a-return", heading="Sending your items back"
+            )
+            if section:
+                steps = " ".join(
+                    line.strip().removeprefix("- ").rstrip(".") + "."
+                    for line in section[1].replace(" - ", "\n- ").splitlines()
+                    if line.strip()
+                )
+                turn.say(f"Sending the items back: {steps}")
+                turn.source(section[1])
+            help_link(ctx, "how-to-start-a-return")
+        elif pending.action == "default_address":
+            address = order_services.customer_set_default_address(
+                customer=customer, address=p["address"], actor=actor
+            )
+            turn.say(f"Done: your default address is now {facts.address_line(address.snapshot())}.")
+        elif pending.action == "place_order":
+            new = order_services.order_create(
+                customer=customer,
+                lines=[
+                    order_services.OrderLine(
+                        variant_id=int(p["variant_id"]), quantity=int(p.get("quantity") or 1)
+                    )
+                ],
+                address=p.get("address"),
+                actor=actor,
+            )
+            ctx.state.focus_order = new.number
+            pay_link(ctx, new, intro=f"Done: order {new.number} is placed and waiting for payment.")
+        ctx.state.task = None
+        ctx.state.failures.pop(pending.action, None)
+    except OrderPolicyError as error:
+        failures = ctx.state.failures.get(pending.action, 0) + 1
+        ctx.state.failures[pending.action] = failures
+        log.info("bot action %s on %s refused: %s", pending.action, number, error)
+        turn.say(f"Sorry, I couldn't do that: {error}")
+        ctx.state.task = None
+        if failures >= MAX_ACTION_FAILURES:
+            handoff(ctx, "action_failed", "I'll ask a member of our team to help with this.")

@@ -1,0 +1,273 @@
+"""What every part of the dialogue manager shares: the turn's context (`Ctx`), entities read
+against a cached catalog, handing the chat to a person, asking a guest to verify, which order the
+customer means, starting a task, and the help-center answers and links several handlers give.
+
+This module imports no other part of the brain's dialogue manager; see `assistant.flows.engine`
+for how the parts import each other."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.flows.state import DialogueState, Task
+from assistant.replies import facts
+from assistant.replies.turn import Turn, money
+from assistant.understanding import entities as nlu_entities
+from assistant.understanding.entities import Entities
+from chatbot import selectors
+from chatbot.models import Conversation, Message
+from orders.models import Customer, Order
+
+# --- the turn's context ------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    conversation: Conversation
+    state: DialogueState
+    message: Message
+    text: str
+    turn: Turn
+    ent: Entities
+    action: dict[str, str] | None
+
+    @property
+    def customer(self) -> Customer | None:
+        return self.conversation.verified_customer
+
+
+_catalog: tuple[float, list[nlu_entities.CatalogProduct]] = (0.0, [])
+CATALOG_TTL_S = 30.0
+
+
+def _catalog_cached() -> list[nlu_entities.CatalogProduct]:
+    global _catalog
+    loaded_at, catalog = _catalog
+    if time.monotonic() - loaded_at > CATALOG_TTL_S or not catalog:
+        catalog = nlu_entities.catalog_for_matching()
+        _catalog = (time.monotonic(), catalog)
+    return catalog
+
+
+def catalog_reset() -> None:
+    global _catalog
+    _catalog = (0.0, [])
+
+
+def entities(text: str) -> Entities:
+    return nlu_entities.extract(text, catalog=_catalog_cached())
+
+
+def handoff(ctx: Ctx, reason: str, text: str) -> None:
+    ctx.turn.intent = ctx.turn.intent or "handoff"
+    ctx.turn.say(text)
+    ctx.turn.handoff = reason
+    ctx.state.task = None
+    ctx.state.pending = None
+    ctx.state.agenda = []
+
+
+IDENTIFY_ASK = (
+    "Before I can look at orders I need to check who you are. Please send the email address you "
+    "ordered with and one of your order numbers (like SD-100123), or your full name and zip code."
+)
+
+
+def need_customer(ctx: Ctx) -> Customer | None:
+    """The verified customer; otherwise asks the guest to verify, remembering the request."""
+    if ctx.customer is not None:
+        return ctx.customer
+    if ctx.state.verify_locked:
+        handoff(ctx, "verification_locked", "A member of our team will help you with your order.")
+        return None
+    ctx.state.resume_text = ctx.text
+    ctx.state.task = Task(name="identify", asking="identity")
+    ctx.turn.say(IDENTIFY_ASK)
+    return None
+
+
+# --- orders: which one -------------------------------------------------------------------------
+
+OTHER = re.compile(r"\b(other|another|second|2nd|the rest|different)\b", re.IGNORECASE)
+FIRST = re.compile(r"\b(first|1st|top|latest|last|most recent|newest)\b", re.IGNORECASE)
+
+
+ORDERISH = re.compile(r"[#]?\b[A-Za-z]{0,4}-?\s?\d{5,}\b")
+
+
+def resolve_order(
+    ctx: Ctx,
+    customer: Customer,
+    *,
+    want: Callable[[Order], bool] | None,
+    purpose: str,
+    none_text: str,
+) -> Order | None:
+    """The order the customer means: a number they gave, "the other one", the order in focus, or
+    the only one that fits; otherwise asks which (and returns None)."""
+    state = ctx.state
+    for number in ctx.ent.order_numbers:
+        order = selectors.order_for_bot(customer=customer, number=number)
+        if order is None:
+            # Someone else's order gets the same words as one that doesn't exist.
+            ctx.turn.say(
+                f"I couldn't find an order {number} on your account. Please check the number."
+            )
+            offer_orders(ctx, customer, want)
+            return None
+        state.focus_order = order.number
+        return order
+    if OTHER.search(ctx.text) and state.listed_orders:
+        others = [n for n in state.listed_orders if n != state.focus_order]
+        if len(others) == 1:
+            order = selectors.order_for_bot(customer=customer, number=others[0])
+            if order is not None:
+                state.focus_order = order.number
+                return order
+    if state.focus_order and not OTHER.search(ctx.text):
+        order = selectors.order_for_bot(customer=customer, number=state.focus_order)
+        if order is not None and (want is None or want(order)):
+            return order
+    orders = selectors.orders_for_bot(customer=customer)
+    candidates = [o for o in orders if want is None or want(o)]
+    if not candidates:
+        ctx.turn.say(none_text)
+        return None
+    if len(candidates) == 1 or (want is None and FIRST.search(ctx.text)):
+        state.focus_order = candidates[0].number
+        return candidates[0]
+    ctx.turn.say(f"Which order would you like to {purpose}?")
+    for order in candidates[:5]:
+        ctx.turn.say(f"{order.number}: {facts.items_line(order)} ({order.get_status_display()}).")
+    state.listed_orders = [o.number for o in candidates[:5]]
+    ctx.turn.chips(*[o.number for o in candidates[:5]])
+    return None
+
+
+def offer_orders(ctx: Ctx, customer: Customer, want: Callable[[Order], bool] | None) -> None:
+    orders = [
+        o for o in selectors.orders_for_bot(customer=customer, limit=5) if not want or want(o)
+    ]
+    if orders:
+        ctx.state.listed_orders = [o.number for o in orders]
+        ctx.turn.say(
+            "Your recent orders: "
+            + "; ".join(f"{o.number} ({o.get_status_display().lower()})" for o in orders)
+            + "."
+        )
+        ctx.turn.chips(*[o.number for o in orders[:5]])
+
+
+def start_task(ctx: Ctx, name: str, order: Order | None, **slots: Any) -> Task:
+    task = Task(name=name, order=order.number if order else None, slots=dict(slots))
+    ctx.state.task = task
+    return task
+
+
+# --- help center and links ---------------------------------------------------------------------
+
+
+def help_link(ctx: Ctx, slug: str) -> None:
+    from django.urls import reverse
+
+    article = selectors_help_title(slug)
+    if article:
+        ctx.turn.link(article, reverse("shop:help_article", args=[slug]))
+
+
+def selectors_help_title(slug: str) -> str | None:
+    from orders.selectors import help_article_list
+
+    return help_article_list().filter(slug=slug).values_list("title", flat=True).first()
+
+
+def answer_from_help(
+    ctx: Ctx,
+    *,
+    category: str | None = None,
+    fallback: bool = True,
+    prefer: re.Pattern[str] | None = None,
+) -> bool:
+    from assistant.flows import knowledge
+
+    passages = knowledge.help_search(ctx.text, k=5 if prefer else 2, category=category)
+    if prefer is not None:
+        # Among the close matches, the passage about what the question names (and, for "how
+        # much" / "how long" questions, one that states figures) answers it best.
+        figures = bool(
+            re.search(r"\b(how (much|long|many)|cost|price|fee|days?)\b", ctx.text, re.I)
+        )
+        preferred = [
+            p
+            for p in passages
+            if prefer.search(f"{p.title} {p.text}") and (not figures or re.search(r"\d", p.text))
+        ]
+        passages = preferred[:1] + [p for p in passages if p not in preferred[:1]]
+    if not passages:
+        if fallback:
+            ctx.turn.say(
+                "I couldn't find that in our help center. A member of our team can answer it."
+            )
+            ctx.turn.chips("Talk to a human")
+        return False
+    best = passages[0]
+    ctx.turn.tools.append("help_center")
+    quoted = _quote(best.text)
+    # The model may reword the passage but not drop what the customer asked for: its figures.
+    ctx.turn.say(quoted, keep=tuple(dict.fromkeys(re.findall(r"\$\d[\d,]*(?:\.\d\d)?", quoted))))
+    ctx.turn.source(*(p.text for p in passages))
+    ctx.turn.link(best.title, best.url)
+    ctx.turn.llm_ok = True
+    return True
+
+
+def _quote(text: str, limit: int = 420) -> str:
+    """A passage, its list items joined into a sentence, cut at a sentence end near `limit`
+    characters."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # A short heading line ("Saved cards") reads as the lead-in of what follows it.
+    lines = [
+        f"{line}:"
+        if i < len(lines) - 1
+        and not line.startswith("-")
+        and len(line.split()) <= 6
+        and line[-1] not in ".:!?"
+        else line
+        for i, line in enumerate(lines)
+    ]
+    text = " ".join(lines)
+    text = re.sub(r":\s+-\s+", ": ", text)
+    text = re.sub(r"(?<=[^.:])\s+-\s+", "; ", text)
+    text = re.sub(r"\.\s+-\s+", ". ", text)
+    if text and text[-1] not in ".!?":
+        text += "."
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(". ", 0, limit), text.rfind("\n", 0, limit))
+    return text[: cut + 1] if cut > 80 else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def pay_link(ctx: Ctx, order: Order, *, intro: str) -> None:
+    from orders.payment_links import payment_url
+
+    ctx.turn.say(
+        f"{intro} You can pay {money(order.grand_total, order.currency)} with the link below.",
+        keep=(order.number,),
+    )
+    ctx.turn.link(f"Pay for order {order.number}", payment_url(order.number))
+
+
+# A help-center passage this close to a message the classifier wasn't sure about answers it
+# (the retrieval's own floor is lower: it keeps passages to quote for sure intents too).
+HELP_SURE_SCORE = 0.5
+
+
+def help_is_sure(text: str) -> bool:
+    from assistant.flows import knowledge
+
+    passages = knowledge.help_search(text, k=1)
+    return bool(passages) and passages[0].score >= HELP_SURE_SCORE

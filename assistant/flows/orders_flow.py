@@ -1,0 +1,594 @@
+"""The order handlers: status, tracking, cancelling, changing an order (an item's option, the
+shipping address, the payment method), returns and exchanges, and the default address."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+
+from assistant.flows.confirm import propose
+from assistant.flows.context import (
+    ORDERISH,
+    OTHER,
+    Ctx,
+    answer_from_help,
+    help_link,
+    need_customer,
+    offer_orders,
+    resolve_order,
+    start_task,
+)
+from assistant.flows.state import Task
+from assistant.replies import facts
+from assistant.replies.turn import day, money
+from chatbot import selectors
+from orders.models import Customer, Order, OrderStatus
+
+# --- status and tracking -----------------------------------------------------------------------
+
+
+def order_status(ctx: Ctx) -> None:
+    customer = need_customer(ctx)
+    if customer is None:
+        return
+    ctx.turn.tools.append("order_lookup")
+    if not ctx.ent.order_numbers and not ctx.state.focus_order and not OTHER.search(ctx.text):
+        orders = selectors.orders_for_bot(customer=customer, limit=5)
+        if not orders:
+            ctx.turn.say("I don't see any orders on your account yet.")
+            return
+        if len(orders) > 1:
+            ctx.turn.say("Here are your recent orders:")
+            for order in orders:
+                ctx.turn.say(
+                    f"{order.number}, placed {day(order.placed_at)}: "
+                    f"{order.get_status_display().lower()}, "
+                    f"{money(order.grand_total, order.currency)}.",
+                    keep=(order.number,),
+                )
+            ctx.state.listed_orders = [o.number for o in orders]
+            ctx.state.focus_order = orders[0].number
+            ctx.turn.say("Which one would you like to know more about?")
+            ctx.turn.chips(*[o.number for o in orders])
+            ctx.turn.llm_ok = True
+            return
+    found = resolve_order(
+        ctx, customer, want=None, purpose="check", none_text="I don't see any orders."
+    )
+    if found is None:
+        return
+    facts.order_summary(ctx.turn, found)
+    if found.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        facts.tracking(ctx.turn, found, after_summary=True)
+    ctx.turn.llm_ok = True
+
+
+def track(ctx: Ctx) -> None:
+    customer = need_customer(ctx)
+    if customer is None:
+        return
+    ctx.turn.tools.append("tracking")
+    order = resolve_order(
+        ctx,
+        customer,
+        want=lambda o: (
+            o.status in (OrderStatus.SHIPPED, OrderStatus.PROCESSING, OrderStatus.PENDING)
+            or bool(ctx.ent.order_numbers)
+        ),
+        purpose="track",
+        none_text="None of your orders is on its way right now.",
+    )
+    if order is None:
+        if not ctx.turn.parts[-1:] or "None of your orders" in ctx.turn.parts[-1]:
+            offer_orders(ctx, customer, None)
+        return
+    facts.tracking(ctx.turn, order)
+    if "late_parcel" in ctx.turn.tools or re.search(
+        r"\b(missing|lost|never (arrived|came|got)|not (arrived|received)|didn'?t (arrive|get))\b",
+        ctx.text,
+        re.IGNORECASE,
+    ):
+        help_link(ctx, "late-or-missing-parcels")
+        ctx.turn.chips("Talk to a human")
+    ctx.turn.llm_ok = True
+
+
+# --- cancel ------------------------------------------------------------------------------------
+
+CANCEL_REASONS = (
+    "Ordered by mistake",
+    "Found it cheaper elsewhere",
+    "It takes too long",
+    "Changed my mind",
+    "Other reason",
+)
+_BECAUSE = re.compile(r"\b(?:because|as|since|cause|cuz|reason:?)\s+(.{3,200})", re.IGNORECASE)
+# "cancel SD-100002, I ordered the wrong size": a clause after the request is the reason.
+_TRAILING_REASON = re.compile(
+    r"[,.;!?-]\s+((?:i|i'?ve|we|it|the|my|wrong|too|found|changed|ordered|don'?t|no longer|"
+    r"not)\b.{6,200})$",
+    re.IGNORECASE,
+)
+
+
+def cancel(ctx: Ctx) -> None:
+    customer = need_customer(ctx)
+    if customer is None:
+        return
+    order = resolve_order(
+        ctx,
+        customer,
+        want=lambda o: (
+            o.is_cancellable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order)
+        ),
+        purpose="cancel",
+        none_text="You have no orders that can still be cancelled: orders can be cancelled only "
+        "until they ship.",
+    )
+    if order is None:
+        if ctx.state.task is None or ctx.state.task.asking is None:
+            ctx.state.task = Task(name="cancel", asking="order")
+        return
+    if not order.is_cancellable:
+        _refuse_status(ctx, order, "cancel")
+        return
+    reason_match = _BECAUSE.search(ctx.text) or _TRAILING_REASON.search(ctx.text)
+    task = start_task(ctx, "cancel", order)
+    if reason_match:
+        task.slots["reason"] = reason_match.group(1).strip(" .!")
+        propose(ctx)
+        return
+    task.asking = "reason"
+    ctx.turn.say(f"I can cancel order {order.number}. May I ask why you're cancelling?")
+    ctx.turn.chips(*CANCEL_REASONS)
+
+
+def _refuse_status(ctx: Ctx, order: Order, what: str) -> None:
+    status = order.get_status_display().lower()
+    if what == "cancel" and order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        ctx.turn.say(
+            f"Order {order.number} has already shipped, so it can't be cancelled. Once it "
+            "arrives you can return it instead."
+        )
+    elif what == "change":
+        ctx.turn.say(
+            f"Order {order.number} is {status}, so it can no longer be changed. Orders can be "
+            "changed only while they are pending."
+        )
+    else:
+        ctx.turn.say(f"Order {order.number} is {status}, so I can't {what} it.")
+    ctx.state.task = None
+
+
+# --- change an order ---------------------------------------------------------------------------
+
+ADDRESS_WORDS = re.compile(r"\b(address|ship(ping)? to|deliver(y)? to|zip|postcode|moved)\b", re.I)
+PAYMENT_WORDS = re.compile(r"\b(pay(ment)?|card|paypal|gift ?card|visa|mastercard|amex)\b", re.I)
+ITEM_WORDS = re.compile(r"\b(size|colou?r|swap|instead|variant|smaller|bigger|larger)\b", re.I)
+
+
+def change(ctx: Ctx) -> None:
+    if ADDRESS_WORDS.search(ctx.text) and re.search(r"\bdefault\b", ctx.text, re.I):
+        default_address(ctx)
+        return
+    customer = need_customer(ctx)
+    if customer is None:
+        return
+    order = resolve_order(
+        ctx,
+        customer,
+        want=lambda o: (
+            o.is_modifiable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order)
+        ),
+        purpose="change",
+        none_text="You have no orders that can still be changed: orders can be changed only "
+        "while they are pending.",
+    )
+    if order is None:
+        return
+    if not order.is_modifiable:
+        _refuse_status(ctx, order, "change")
+        return
+    if ADDRESS_WORDS.search(ctx.text):
+        task = start_task(ctx, "address", order)
+        ask_address(ctx, task, f"What's the new shipping address for order {order.number}?")
+    elif PAYMENT_WORDS.search(ctx.text):
+        ask_payment(ctx, start_task(ctx, "payment", order), customer)
+    elif ITEM_WORDS.search(ctx.text) or ctx.ent.sizes or ctx.ent.colours:
+        task = start_task(ctx, "swap", order)
+        swap_fill(ctx, task, order)
+    else:
+        task = start_task(ctx, "change", order)
+        task.asking = "what"
+        ctx.turn.say(
+            f"What would you like to change on order {order.number}: an item's size or colour, "
+            "the shipping address, or the payment method?"
+        )
+        ctx.turn.chips("Size or colour", "Shipping address", "Payment method")
+
+
+ADDRESS_FORMAT = (
+    "Please write it on one line as: street, city, state zip, country "
+    "(for example: 12 Harbor St, Portland, OR 97205, US)."
+)
+
+
+# "... my default address to 45 Oak Ave, Seattle, WA 98102": the address came with the request.
+_ADDRESS_GIVEN = re.compile(r"\b(?:to|is)\s*:?\s+(\d[^\n]*)$", re.IGNORECASE)
+
+
+def ask_address(ctx: Ctx, task: Task, question: str) -> None:
+    given = _ADDRESS_GIVEN.search(ctx.text)
+    if given is not None and ctx.customer is not None:
+        address = parse_address(given.group(1), ctx.customer.full_name)
+        if address is not None:
+            task.slots["address"] = address
+            task.asking = None
+            propose(ctx)
+            return
+    task.asking = "address"
+    ctx.turn.say(f"{question} {ADDRESS_FORMAT}")
+
+
+_ADDRESS = re.compile(
+    r"^\s*(?P<line1>[^,\n]+?)\s*[,\n]\s*(?:(?P<line2>[^,\n]+?)\s*[,\n]\s*)?(?P<city>[^,\n]+?)"
+    r"\s*[,\n]\s*(?:(?P<region>[A-Za-z][A-Za-z .]*?)\s*[, ]\s*)?"
+    # US/other digits, Canadian "M5H 2N2", British "SW1A 2AA".
+    r"(?P<zip>\d[\d -]{2,9}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d"
+    r"|[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2})"
+    r"\s*(?:[,\n]\s*(?P<country>[A-Za-z .]{2,40}))?\s*\.?\s*$"
+)
+COUNTRY_CODES = {
+    "us": "US", "usa": "US", "united states": "US", "canada": "CA", "ca": "CA", "uk": "GB",
+    "gb": "GB", "united kingdom": "GB", "germany": "DE", "de": "DE", "france": "FR", "fr": "FR",
+    "australia": "AU", "au": "AU", "japan": "JP", "jp": "JP", "mexico": "MX", "mx": "MX",
+}  # fmt: skip
+
+
+def parse_address(text: str, full_name: str) -> dict[str, str] | None:
+    m = _ADDRESS.match(text.strip())
+    if not m:
+        return None
+    country_raw = (m.group("country") or "US").strip().lower()
+    country = COUNTRY_CODES.get(country_raw, country_raw.upper() if len(country_raw) == 2 else "")
+    if not country:
+        return None
+    line1 = m.group("line1").strip()
+    if not re.search(r"\d", line1):
+        return None
+    return {
+        "full_name": full_name,
+        "line1": line1,
+        "line2": (m.group("line2") or "").strip(),
+        "city": m.group("city").strip(),
+        "region": (m.group("region") or "").strip(),
+        "postal_code": m.group("zip").strip(),
+        "country": country,
+    }
+
+
+def payment_methods_named(text: str, methods: list[Any]) -> list[Any]:
+    """The saved payment methods a message names: a chip's exact label first ("Gift card ending
+    7919" also contains "card"), else a last-4, a kind ("gift card", "paypal") or a card brand."""
+    folded = text.lower()
+    exact = [m for m in methods if m.label.lower() == folded]
+    if exact:
+        return exact
+    # Longest kind first: "gift card" must not also pick the Visa "card".
+    for kind in sorted({m.kind for m in methods}, key=len, reverse=True):
+        if re.search(rf"\b{kind.replace('_', ' ?')}s?\b", folded):
+            return [m for m in methods if m.kind == kind]
+    return [
+        m
+        for m in methods
+        if (m.card_last4 and m.card_last4 in folded)
+        or (m.card_brand and m.card_brand.lower() in folded)
+    ]
+
+
+def ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
+    methods = selectors.payment_methods_for_bot(customer=customer)
+    if not methods:
+        ctx.turn.say("There are no other payment methods saved on your account.")
+        ctx.state.task = None
+        return
+    named = payment_methods_named(
+        re.sub(r"\b(change|payment|method|pay(ing)?|with|to|the|my|on|of)\b", " ", ctx.text),
+        methods,
+    )
+    if len(named) == 1 and re.search(r"\b(to|with|use|using|onto|instead)\b", ctx.text, re.I):
+        # "change the payment on SD-100001 to my gift card": no need to ask.
+        task.slots["payment_method_id"] = named[0].pk
+        task.slots["payment_method_label"] = named[0].label
+        propose(ctx)
+        return
+    task.asking = "payment_method"
+    ctx.turn.say(
+        "Which payment method should order "
+        f"{task.order} use? Saved on your account: " + "; ".join(m.label for m in methods) + "."
+    )
+    ctx.turn.chips(*[m.label for m in methods])
+
+
+def swap_fill(ctx: Ctx, task: Task, order: Order) -> None:
+    """Find the item and the option the customer wants instead; ask for what's missing."""
+    items = list(order.items.all())
+    item = _pick_item(ctx, items, task)
+    if item is None:
+        return
+    variants = selectors.product_variants_for_bot(product_id=item.variant.product_id)
+    target = pick_variant(ctx, variants, current=item.variant, task=task)
+    if target is None:
+        others = _alternatives(variants, item.variant)
+        if not others:
+            ctx.turn.say(f"There are no other options of {item.product_name} in stock right now.")
+            ctx.state.task = None
+            return
+        task.asking = "variant"
+        ctx.turn.say(
+            f"Which option of {item.product_name} would you like instead of "
+            f"{item.variant_label}? In stock: " + ", ".join(v.label for v in others[:8]) + "."
+        )
+        ctx.turn.chips(*[v.label for v in others[:6]])
+        return
+    task.slots["variant_id"] = target.pk
+    task.slots["variant_label"] = target.label
+    propose(ctx)
+
+
+def _pick_item(ctx: Ctx, items: list[Any], task: Task) -> Any | None:
+    if "item_id" in task.slots:
+        found = [i for i in items if i.pk == task.slots["item_id"]]
+        if found:
+            return found[0]
+    if len(items) == 1:
+        task.slots["item_id"] = items[0].pk
+        return items[0]
+    product_ids = {p.product_id for p in ctx.ent.products}
+    matching = [i for i in items if i.variant.product_id in product_ids]
+    if not matching:
+        words = set(re.findall(r"[a-z]{3,}", ctx.text.lower()))
+        matching = [
+            i for i in items if words & set(re.findall(r"[a-z]{3,}", i.product_name.lower()))
+        ]
+    if len(matching) == 1:
+        task.slots["item_id"] = matching[0].pk
+        return matching[0]
+    task.asking = "item"
+    ctx.turn.say(
+        "Which item? " + "; ".join(f"{i.product_name} ({i.variant_label})" for i in items) + "."
+    )
+    ctx.turn.chips(*[i.product_name for i in items[:6]])
+    return None
+
+
+SIZE_SYNONYMS = {
+    "xxs": ("xx-small", "extra extra small"),
+    "xs": ("extra small", "x-small", "xsmall"),
+    "s": ("small",),
+    "m": ("medium", "med"),
+    "l": ("large",),
+    "xl": ("extra large", "x-large", "xlarge"),
+    "xxl": ("xx-large", "2xl", "extra extra large", "xxlarge"),
+}
+
+
+def _names_value(text: str, value: str) -> bool:
+    """Whether the message names an option value ("Navy", "Light Wash", "M", "34", "large")."""
+    v = value.lower()
+    if len(v) <= 2 and not v.isdigit():
+        if re.search(
+            rf"(?:\b(?:size|an?|in|to|for|the|one|and)\s+|^\W*|[,/&+]\s*){re.escape(v)}\b", text
+        ):
+            return True
+    elif re.search(rf"(?<![\w.-]){re.escape(v)}(?![\w-]|\.\d)", text):
+        return True
+    return any(
+        re.search(rf"\b{re.escape(word)}\b", text) and not re.search(rf"\bextra {word}\b", text)
+        for word in SIZE_SYNONYMS.get(v, ())
+    )
+
+
+def pick_variant(ctx: Ctx, variants: list[Any], *, current: Any, task: Task) -> Any | None:
+    """The variant the message asks for: the options it names, the rest kept from `current`."""
+    text = ORDERISH.sub(" ", ctx.text.lower())
+    best: Any | None = None
+    best_score = 0
+    for variant in variants:
+        if variant.pk == current.pk:
+            continue
+        score = 0
+        named = False
+        for key, value in variant.options.items():
+            if _names_value(text, str(value)):
+                score += 2
+                named = True
+            elif str(current.options.get(key, "")).lower() == str(value).lower():
+                score += 1
+        if named and variant.stock > 0 and score > best_score:
+            best, best_score = variant, score
+    return best
+
+
+def _alternatives(variants: list[Any], current: Any) -> list[Any]:
+    """In-stock options other than `current`, those closest to it first."""
+    others = [v for v in variants if v.pk != current.pk and v.stock > 0]
+
+    def shared(v: Any) -> int:
+        return sum(1 for k, val in v.options.items() if current.options.get(k) == val)
+
+    return sorted(others, key=lambda v: -shared(v))
+
+
+# --- returns -----------------------------------------------------------------------------------
+
+RETURN_REASONS = {
+    "too_small": r"too (small|tight|short)|smaller than|runs small|size up|bigger size|larger size",
+    "too_large": r"too (big|large|loose|long)|bigger than|runs (big|large)|size down|smaller size",
+    "damaged": r"damaged|broken|defect|faulty|torn|ripped|cracked|stain|doesn'?t work|not working|"
+    r"stopped working",
+    "wrong_item": r"wrong (item|product|size|colou?r|one)|not what i ordered|sent me the wrong",
+    "not_as_described": r"not as described|(doesn'?t|does not) (look|match)|different from|"
+    r"looks different|quality",
+    "changed_mind": r"changed? my mind|don'?t (want|need|like)|no longer (want|need)|didn'?t like|"
+    r"not for me|(dont|don't) love",
+}
+REASON_CHIPS = {
+    "Too small": "too_small",
+    "Too large": "too_large",
+    "Damaged or defective": "damaged",
+    "Wrong item sent": "wrong_item",
+    "Not as described": "not_as_described",
+    "Changed my mind": "changed_mind",
+    "Other": "other",
+}
+_EXCHANGE = re.compile(r"\b(exchange|swap|different size|another size|replace|replacement)\b", re.I)
+_REFUND_STATUS = re.compile(
+    r"\b(refund|return)\b.{0,30}\b(status|yet|where|when|update|arrived|received|processed)\b|"
+    r"\b(where|when|status)\b.{0,30}\b(refund|my return|money)\b|\bget my money\b",
+    re.IGNORECASE,
+)
+REFUND_METHOD_CHIPS = {"Original payment method": "original", "Gift card": "gift_card"}
+
+
+_RETURN_POLICY = re.compile(
+    r"\b(return|refund)s?\s+(policy|window|period)\b|\bhow (long|many days)\b", re.I
+)
+
+
+def returns(ctx: Ctx) -> None:
+    if (
+        _RETURN_POLICY.search(ctx.text)
+        and not ctx.ent.order_numbers
+        and answer_from_help(ctx, fallback=False, prefer=re.compile(r"return", re.I))
+    ):
+        return  # a question about the policy, answered for anyone, not a return to start
+    customer = need_customer(ctx)
+    if customer is None:
+        return
+    if _REFUND_STATUS.search(ctx.text) and not ctx.ent.order_numbers:
+        returns = selectors.returns_for_bot(customer=customer)
+        if returns:
+            ctx.turn.tools.append("return_status")
+            for rma in returns[:2]:
+                facts.return_summary(ctx.turn, rma)
+            help_link(ctx, "refunds-and-timing")
+            ctx.turn.llm_ok = True
+            return
+    order = resolve_order(
+        ctx,
+        customer,
+        want=lambda o: (
+            o.status == OrderStatus.DELIVERED
+            or bool(ctx.ent.order_numbers)
+            or bool(ctx.state.focus_order)
+        ),
+        purpose="return",
+        none_text="None of your orders has been delivered yet, so there is nothing to return.",
+    )
+    if order is None:
+        return
+    if order.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED) and (
+        order.returns.exists()
+    ):
+        # "Where is my refund for SD-…": a returned order's refund is the news, not a refusal.
+        for rma in order.returns.all()[:1]:
+            facts.return_summary(ctx.turn, rma)
+        ctx.state.task = None
+        return
+    if order.status != OrderStatus.DELIVERED:
+        _refuse_status(ctx, order, "return")
+        return
+    if not order.is_returnable():
+        deadline = order.return_deadline()
+        ctx.turn.say(
+            f"The {settings.RETURN_WINDOW_DAYS}-day return window for order {order.number} closed"
+            + (f" on {day(deadline)}" if deadline else "")
+            + ", so I can't start a return. If something is wrong with the item, a member of our "
+            "team can take a look."
+        )
+        help_link(ctx, "returns-policy")
+        ctx.turn.chips("Talk to a human")
+        ctx.state.task = None
+        return
+    task = start_task(ctx, "return", order)
+    task.slots["kind"] = "exchange" if _EXCHANGE.search(ctx.text) else "return"
+    return_fill(ctx, task, order)
+
+
+def reason_from(text: str) -> str | None:
+    for reason, pattern in RETURN_REASONS.items():
+        if re.search(pattern, text, re.IGNORECASE):
+            return reason
+    return None
+
+
+def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
+    items = list(order.items.all())
+    item = _pick_item(ctx, items, task)
+    if item is None:
+        return
+    if "reason" not in task.slots:
+        reason = reason_from(ctx.text)
+        if reason:
+            task.slots["reason"] = reason
+    if task.slots["kind"] == "exchange" and "variant_id" not in task.slots:
+        variants = selectors.product_variants_for_bot(product_id=item.variant.product_id)
+        target = pick_variant(ctx, variants, current=item.variant, task=task)
+        if target is None:
+            others = _alternatives(variants, item.variant)
+            if not others:
+                ctx.turn.say(
+                    f"There are no other options of {item.product_name} in stock to exchange "
+                    "for, but you can return it for a refund."
+                )
+                task.slots["kind"] = "return"
+            else:
+                task.asking = "variant"
+                ctx.turn.say(
+                    f"Which option of {item.product_name} would you like instead of "
+                    f"{item.variant_label}? In stock: "
+                    + ", ".join(v.label for v in others[:8])
+                    + "."
+                )
+                ctx.turn.chips(*[v.label for v in others[:6]])
+                return
+        else:
+            task.slots["variant_id"] = target.pk
+            task.slots["variant_label"] = target.label
+    if "reason" not in task.slots:
+        task.asking = "reason"
+        ctx.turn.say(f"What's the reason for returning the {item.product_name}?")
+        ctx.turn.chips(*REASON_CHIPS)
+        return
+    if task.slots["kind"] == "return" and "refund_method" not in task.slots:
+        if re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
+            task.slots["refund_method"] = "gift_card"
+        else:
+            task.asking = "refund_method"
+            ctx.turn.say(
+                "Would you like the refund to your original payment method or as a gift card?"
+            )
+            ctx.turn.chips(*REFUND_METHOD_CHIPS)
+            return
+    propose(ctx)
+
+
+# --- default address ---------------------------------------------------------------------------
+
+
+def default_address(ctx: Ctx) -> None:
+    customer = need_customer(ctx)
+    if customer is None:
+        return
+    task = start_task(ctx, "default_address", None)
+    ask_address(ctx, task, "What should your new default address be?")
+
+
+def account(ctx: Ctx) -> None:
+    if ADDRESS_WORDS.search(ctx.text):
+        default_address(ctx)
+        return
+    answer_from_help(ctx)

@@ -1,0 +1,235 @@
+"""The shop handlers: help-center answers (shipping, payments), recommendations and narrowing
+them, questions about a product, and placing an order."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+
+from assistant.flows.confirm import propose
+from assistant.flows.context import (
+    HELP_SURE_SCORE,
+    Ctx,
+    answer_from_help,
+    need_customer,
+    pay_link,
+    start_task,
+)
+from assistant.flows.orders_flow import ask_address, pick_variant
+from assistant.flows.state import Task
+from assistant.replies.turn import money
+from chatbot import selectors
+from orders.models import Customer, OrderStatus
+
+# --- help center and products ------------------------------------------------------------------
+
+
+def help_center(ctx: Ctx) -> None:
+    ctx.turn.intent = "help_center"
+    answer_from_help(ctx)
+
+
+_ABROAD = re.compile(
+    r"\b(international(ly)?|abroad|overseas|worldwide|outside (the )?(us|usa|united states)|"
+    r"customs|duties|canada|mexico|uk|england|britain|ireland|europe|germany|france|spain|italy|"
+    r"netherlands|australia|new zealand|japan|china|korea|india|brazil|singapore|sweden|norway)\b",
+    re.IGNORECASE,
+)
+
+
+def shipping_info(ctx: Ctx) -> None:
+    if _ABROAD.search(ctx.text) and not re.search(r"\b(duties|customs|tax)", ctx.text, re.I):
+        # The help center's US rates passage reads much like any shipping question; a question
+        # naming another country is about international shipping.
+        answer_from_help(ctx, category="shipping", prefer=re.compile("international", re.I))
+        return
+    answer_from_help(ctx, category="shipping")
+
+
+def payment_issue(ctx: Ctx) -> None:
+    answered = answer_from_help(ctx, category="payments", fallback=False)
+    if ctx.customer is not None and _PAY_PROBLEM.search(ctx.text):
+        pending = [
+            o
+            for o in selectors.orders_for_bot(customer=ctx.customer, limit=5)
+            if o.status == OrderStatus.PENDING
+        ]
+        if pending:
+            pay_link(ctx, pending[0], intro=f"Order {pending[0].number} is waiting for payment.")
+            answered = True
+    if not answered:
+        answer_from_help(ctx)
+
+
+_PAY_PROBLEM = re.compile(
+    r"\b(fail\w*|declin\w*|didn'?t go through|not go through|error|pay (for|now)|link|unpaid|"
+    r"pending|complete (my|the) (payment|order)|couldn'?t pay|can'?t pay|won'?t (go|work))\b",
+    re.IGNORECASE,
+)
+
+
+def refine(ctx: Ctx) -> None:
+    """ "Something in black" right after a recommendation: the earlier request, narrowed."""
+    ctx.turn.intent = "product_recommendation"
+    recommend(ctx, query=f"{ctx.state.last_query or ''} {ctx.text}".strip())
+
+
+def recommend(ctx: Ctx, *, query: str | None = None) -> None:
+    from assistant.flows import knowledge
+
+    query = query or ctx.text
+    filters = knowledge.filters_parse(query, sizes=ctx.ent.sizes, colours=ctx.ent.colours)
+    recs = knowledge.recommend(query, filters=filters, k=3)
+    ctx.state.last_query = query[:300]
+    ctx.turn.tools.append("recommend")
+    passages = knowledge.help_search(ctx.text, k=1)
+    if (
+        passages
+        and passages[0].score >= HELP_SURE_SCORE
+        and (not recs or passages[0].score > recs[0].score)
+    ):
+        # "do you sell gift cards?": the help center answers it better than the catalog's
+        # nearest product (a card holder).
+        answer_from_help(ctx)
+        return
+    if not recs:
+        ctx.turn.say(
+            "I couldn't find anything in stock that matches. Try a different price range, size "
+            "or colour?"
+        )
+        return
+    ctx.turn.say("Here are some picks:" if len(recs) > 1 else "Here's a pick:")
+    for rec in recs:
+        ctx.turn.say(f"{rec.name}: {rec.reason}.", keep=(rec.name,))
+    ctx.turn.attachments.append({"type": "products", "items": [knowledge.card(r) for r in recs]})
+    ctx.state.shown_products = [r.product_id for r in recs]
+    ctx.turn.chips(*[f"Buy the {r.name}" for r in recs[:3]])
+    ctx.turn.llm_ok = True
+
+
+def product_question(ctx: Ctx) -> None:
+    if ctx.ent.products:
+        match = ctx.ent.products[0]
+        variants = selectors.product_variants_for_bot(product_id=match.product_id)
+        if variants:
+            product = variants[0].product
+            prices = sorted({v.price for v in variants})
+            price = (
+                money(prices[0], settings.SHOP_CURRENCY)
+                if len(prices) == 1
+                else f"{money(prices[0], settings.SHOP_CURRENCY)} to "
+                f"{money(prices[-1], settings.SHOP_CURRENCY)}"
+            )
+            in_stock = [v.label for v in variants if v.stock > 0 and v.label]
+            ctx.turn.say(f"{product.name} costs {price}.", keep=(product.name,))
+            if in_stock:
+                ctx.turn.say("In stock: " + ", ".join(in_stock[:10]) + ".")
+            elif not any(v.stock > 0 for v in variants):
+                ctx.turn.say("It's out of stock right now.")
+            from django.urls import reverse
+
+            ctx.turn.link(product.name, reverse("shop:product_detail", args=[product.slug]))
+            ctx.state.shown_products = [product.pk]
+            ctx.turn.tools.append("product_lookup")
+            if re.search(r"\b(size|fit|wash|care|material|warranty)\b", ctx.text, re.I):
+                answer_from_help(ctx, category="products", fallback=False)
+            ctx.turn.llm_ok = True
+            return
+    if not answer_from_help(ctx, fallback=False):
+        recommend(ctx)
+
+
+# --- place an order ----------------------------------------------------------------------------
+
+_PICK = re.compile(r"\b(first|1st|second|2nd|third|3rd|that one|this one|it)\b", re.I)
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+
+
+_BUY = re.compile(r"\b(buy|order|purchase|get|take|want|checkout|add|place|grab|have)\b", re.I)
+_ASKS_ABOUT = re.compile(
+    r"\b(how much|price|cost|tell me about|what is|what's|describe|in stock|available)\b|\?\s*$",
+    re.I,
+)
+
+
+def place_order(ctx: Ctx) -> None:
+    if ctx.ent.products and _ASKS_ABOUT.search(ctx.text) and not _BUY.search(ctx.text):
+        # "How much is the lantern?" is a question about it, not an order to confirm.
+        ctx.turn.intent = "product_question"
+        product_question(ctx)
+        return
+    product_id: int | None = None
+    if ctx.ent.products:
+        product_id = ctx.ent.products[0].product_id
+    elif ctx.state.shown_products:
+        m = _PICK.search(ctx.text)
+        index = _ORDINALS.get(m.group(1).lower(), 0) if m else 0
+        if index < len(ctx.state.shown_products):
+            product_id = ctx.state.shown_products[index]
+    if product_id is None:
+        ctx.turn.say("Which product would you like to buy? Tell me what you're looking for.")
+        ctx.state.task = Task(name="place_order", asking="product")
+        return
+    customer = need_customer(ctx)
+    if customer is None:
+        return
+    task = start_task(ctx, "place_order", None, product_id=product_id)
+    task.slots["quantity"] = ctx.ent.quantity or 1
+    order_fill(ctx, task, customer)
+
+
+def order_fill(ctx: Ctx, task: Task, customer: Customer) -> None:
+    variants = selectors.product_variants_for_bot(product_id=task.slots["product_id"])
+    if not variants:
+        ctx.turn.say("Sorry, that product is no longer sold.")
+        ctx.state.task = None
+        return
+    name = variants[0].product.name
+    if "variant_id" not in task.slots:
+        in_stock = [v for v in variants if v.stock > 0]
+        if not in_stock:
+            ctx.turn.say(f"Sorry, {name} is out of stock right now.")
+            ctx.state.task = None
+            return
+        chosen = in_stock[0] if len(in_stock) == 1 and len(variants) == 1 else None
+        previous_id = task.slots.pop("previous_variant_id", None)
+        previous = next((v for v in variants if v.pk == previous_id), None)
+        if chosen is None:
+            chosen = pick_variant(ctx, in_stock, current=previous or _NoVariant(), task=task)
+            if chosen is not None and previous is None and not _fully_named(ctx, chosen, variants):
+                chosen = None
+        if chosen is None:
+            task.asking = "variant"
+            ctx.turn.say(
+                f"Which option of {name} would you like? In stock: "
+                + ", ".join(v.label for v in in_stock[:10])
+                + "."
+            )
+            ctx.turn.chips(*[v.label for v in in_stock[:6]])
+            return
+        task.slots["variant_id"] = chosen.pk
+        task.slots["variant_label"] = chosen.label
+    default = customer.addresses.filter(is_default=True).first()
+    if default is None and "address" not in task.slots:
+        ask_address(ctx, task, "Where should we ship it?")
+        return
+    propose(ctx)
+
+
+class _NoVariant:
+    pk = -1
+    options: dict[str, str] = {}
+
+
+def _fully_named(ctx: Ctx, chosen: Any, variants: list[Any]) -> bool:
+    """Whether the message named every option that varies (a size and a colour, say)."""
+    varying = {k for k in chosen.options if len({str(v.options.get(k)) for v in variants}) > 1}
+    text = ctx.text.lower()
+    named = {s.lower() for s in ctx.ent.sizes} | {c.lower() for c in ctx.ent.colours}
+    return all(
+        str(chosen.options[k]).lower() in named
+        or re.search(rf"\b{re.escape(str(chosen.options[k]).lower())}\b", text)
+        for k in varying
+    )

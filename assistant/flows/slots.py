@@ -1,0 +1,218 @@
+"""Filling in a task: the customer's answer to the question the last reply asked (which order,
+a reason, an option, an address, a payment method), or a sign that they moved on.
+
+An answer that names the order hands the request back to its handler, so `fill_task` imports
+`engine.HANDLERS` inside the function."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.flows.confirm import bare_no, propose
+from assistant.flows.context import FIRST, Ctx
+from assistant.flows.orders_flow import (
+    ADDRESS_FORMAT,
+    ADDRESS_WORDS,
+    PAYMENT_WORDS,
+    REASON_CHIPS,
+    REFUND_METHOD_CHIPS,
+    ask_address,
+    ask_payment,
+    parse_address,
+    payment_methods_named,
+    reason_from,
+    return_fill,
+    swap_fill,
+)
+from assistant.flows.shop_flow import order_fill, place_order
+from assistant.understanding import guard
+from assistant.understanding import intents as nlu_intents
+from chatbot import selectors
+
+SURE_TO_SWITCH = 0.6  # an intent this sure abandons the task being filled in
+
+
+def fill_task(ctx: Ctx) -> bool:
+    """Use the message to fill the slot the last reply asked for. False when the message is
+    something else (the caller treats it as a new request)."""
+    from assistant.flows.engine import HANDLERS  # the engine imports this module
+
+    task = ctx.state.task
+    assert task is not None and task.asking is not None
+    asking = task.asking
+    text = ctx.text.strip()
+    prediction = nlu_intents.classify(text)
+    switching = (
+        prediction.is_sure
+        and prediction.confidence >= SURE_TO_SWITCH
+        and prediction.label not in ("greeting", "thanks")
+        and not (asking == "order" and ctx.ent.order_numbers)
+        and _TASK_INTENT.get(task.name) != prediction.label
+    )
+    customer = ctx.customer
+    if asking == "identity":
+        return False  # handled by verification_step; anything else is a new request
+    if bare_no(text):
+        ctx.state.task = None
+        ctx.turn.intent = "cancel_task"
+        ctx.turn.say("OK, I've left everything as it was. Anything else I can help with?")
+        return True
+    ctx.turn.intent = f"{task.name}:{asking}"
+    if asking == "order":
+        if customer is None or not (ctx.ent.order_numbers or FIRST.search(text)):
+            if switching:
+                ctx.state.task = None
+                return False
+            ctx.turn.say("Which order do you mean? You can send its number, like SD-100123.")
+            return True
+        task.asking = None
+        HANDLERS[_TASK_INTENT[task.name]](ctx)
+        return True
+    if asking == "product":
+        if not ctx.ent.products:
+            ctx.state.task = None
+            return False
+        task.asking = None
+        place_order(ctx)
+        return True
+    if customer is None:
+        ctx.state.task = None
+        return False
+    named = [n for n in ctx.ent.order_numbers if n.upper() != (task.order or "").upper()]
+    if task.order and named and task.name in _TASK_INTENT:
+        # Another order number while filling in this order's request: the customer means that
+        # order (or mistyped one), never "use the number as the reason".
+        ctx.state.task = None
+        HANDLERS[_TASK_INTENT[task.name]](ctx)
+        return True
+    order = selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
+    if asking == "reason":
+        chip = REASON_CHIPS.get(text) if task.name == "return" else None
+        if task.name == "return":
+            reason = chip or reason_from(text)
+            if reason is None:
+                if switching:
+                    ctx.state.task = None
+                    return False
+                reason = "other"
+                task.slots["reason_detail"] = text[:300]
+            task.slots["reason"] = reason
+            task.asking = None
+            if order is not None:
+                return_fill(ctx, task, order)
+            return True
+        if switching and prediction.label not in ("cancel_order", "complaint"):
+            ctx.state.task = None
+            return False
+        task.slots["reason"] = "Not given" if guard.yes_or_no(text) == "yes" else text[:300]
+        task.asking = None
+        propose(ctx)
+        return True
+    if asking == "refund_method":
+        method = REFUND_METHOD_CHIPS.get(text)
+        if method is None:
+            if re.search(r"\b(gift|store credit|credit)\b", text, re.I):
+                method = "gift_card"
+            elif re.search(r"\b(original|card|back|same|paypal|bank)\b", text, re.I):
+                method = "original"
+        if method is None:
+            if switching:
+                ctx.state.task = None
+                return False
+            ctx.turn.say("Original payment method or gift card?")
+            ctx.turn.chips(*REFUND_METHOD_CHIPS)
+            return True
+        task.slots["refund_method"] = method
+        task.asking = None
+        if order is not None:
+            return_fill(ctx, task, order)
+        return True
+    if asking == "item":
+        if order is None:
+            ctx.state.task = None
+            return False
+        task.asking = None
+        if task.name == "return":
+            return_fill(ctx, task, order)
+        else:
+            swap_fill(ctx, task, order)
+        return task.asking != "item" or not switching
+    if asking == "variant":
+        if task.name == "return" and "reason" not in task.slots and reason_from(text):
+            task.slots["reason"] = reason_from(text)
+        task.asking = None
+        if task.name == "place_order":
+            before = ctx.turn.parts[:]
+            order_fill(ctx, task, customer)
+            return not (switching and ctx.turn.parts[len(before) :] and task.asking == "variant")
+        if order is None:
+            ctx.state.task = None
+            return False
+        if task.name == "return":
+            return_fill(ctx, task, order)
+        else:
+            swap_fill(ctx, task, order)
+        if task.asking == "variant" and switching:
+            ctx.state.task = None
+            ctx.turn.parts.clear()
+            return False
+        return True
+    if asking == "address":
+        address = parse_address(text, customer.full_name)
+        if address is None:
+            if switching:
+                ctx.state.task = None
+                return False
+            ctx.turn.say("Sorry, I couldn't read that address. " + ADDRESS_FORMAT)
+            return True
+        task.slots["address"] = address
+        task.asking = None
+        propose(ctx)
+        return True
+    if asking == "payment_method":
+        methods = selectors.payment_methods_for_bot(customer=customer)
+        chosen = payment_methods_named(text, methods)
+        if len(chosen) != 1:
+            if switching:
+                ctx.state.task = None
+                return False
+            ctx.turn.say("Which one? Please pick one of the saved payment methods.")
+            ctx.turn.chips(*[m.label for m in methods])
+            return True
+        task.slots["payment_method_id"] = chosen[0].pk
+        task.slots["payment_method_label"] = chosen[0].label
+        task.asking = None
+        propose(ctx)
+        return True
+    if asking == "what":
+        if order is None:
+            ctx.state.task = None
+            return False
+        if re.search(r"\b(size|colou?r|item)\b", text, re.I) or ctx.ent.sizes or ctx.ent.colours:
+            task.name = "swap"
+            task.asking = None
+            swap_fill(ctx, task, order)
+        elif ADDRESS_WORDS.search(text):
+            task.name = "address"
+            ask_address(ctx, task, f"What's the new shipping address for order {order.number}?")
+        elif PAYMENT_WORDS.search(text):
+            task.name = "payment"
+            ask_payment(ctx, task, customer)
+        else:
+            ctx.state.task = None
+            return False
+        return True
+    ctx.state.task = None
+    return False
+
+
+_TASK_INTENT = {
+    "cancel": "cancel_order",
+    "return": "return_refund",
+    "swap": "change_order",
+    "address": "change_order",
+    "payment": "change_order",
+    "change": "change_order",
+    "place_order": "place_order",
+    "default_address": "account",
+}

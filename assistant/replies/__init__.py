@@ -1,0 +1,1 @@
+"""Replies: the facts a flow gathered, worded for the customer, checked and streamed."""

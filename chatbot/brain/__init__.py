@@ -1,1 +1,0 @@
-"""The bot's brain: what it knows and how it decides what to say."""
