@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -60,12 +62,23 @@ def conversation_heartbeat(*, conversation_id: uuid.UUID) -> tuple[int, int]:
 def customer_for_email_and_order(*, email: str, order_number: str) -> Customer | None:
     """The customer with this email who placed this order; None when either does not match, so
     a caller can't tell a wrong email from a wrong order number."""
-    order = (
-        Order.objects.select_related("customer")
-        .filter(number__iexact=order_number, customer__email__iexact=email.strip())
-        .first()
-    )
+    orders = Order.objects.select_related("customer").filter(customer__email__iexact=email.strip())
+    order = orders.filter(number__iexact=order_number).first()
+    if order is None:
+        # Written another way ("w8665881" for "#W8665881", "100003" for "SD-100003"): the same
+        # order once both are folded to letters and digits, or the only one with those digits.
+        key = _number_key(order_number)
+        digits = re.sub(r"\D", "", order_number)
+        mine = list(orders.order_by("-placed_at")[:2000])
+        same = [o for o in mine if _number_key(o.number) == key]
+        if not same and key == digits and len(digits) >= 4:
+            same = [o for o in mine if re.sub(r"\D", "", o.number) == digits]
+        order = same[0] if len(same) == 1 else None
     return order.customer if order is not None else None
+
+
+def _number_key(number: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", number).upper())
 
 
 def customer_for_name_and_zip(*, name: str, zip_code: str) -> Customer | None:
@@ -105,6 +118,16 @@ def _orders_for_bot(customer: Customer) -> QuerySet[Order]:
 def orders_for_bot(*, customer: Customer, limit: int = 10) -> list[Order]:
     """The customer's most recent orders."""
     return list(_orders_for_bot(customer).order_by("-placed_at")[:limit])
+
+
+def order_numbers_for_bot(*, customer: Customer, limit: int = 2000) -> list[str]:
+    """The numbers of the customer's orders, newest first: what "my order 8665881" is matched
+    against (`assistant.understanding.references`)."""
+    return list(
+        Order.objects.filter(customer=customer)
+        .order_by("-placed_at")
+        .values_list("number", flat=True)[:limit]
+    )
 
 
 def order_for_bot(*, customer: Customer, number: str) -> Order | None:

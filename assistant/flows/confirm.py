@@ -183,6 +183,25 @@ def answer_pending(ctx: Ctx) -> bool:
     if pending is None:
         return False
     answer = action.get("answer") if action is not None else guard.yes_or_no(ctx.text)
+    if action is None and answer == "no" and pending.order and ctx.customer is not None:
+        other = _other_order(ctx, pending.order)
+        if other is not None and pending.action in (
+            "cancel",
+            "swap",
+            "address",
+            "payment",
+            "return",
+        ):
+            # "no not that one!! the one with the sunglasses": the same request, another order.
+            from assistant.flows.engine import ACTION_INTENT, HANDLERS  # the engine imports us
+
+            state.pending = None
+            state.task = None
+            ctx.state.focus_order = other
+            ctx.turn.intent = f"{pending.action}:other_order"
+            ctx.turn.say(f"OK, not {pending.order}; nothing was changed on it.")
+            HANDLERS[ACTION_INTENT[pending.action]](ctx)
+            return True
     correction = (
         (answer == "no" and not bare_no(ctx.text))
         or bool(_CORRECTION.search(ctx.text))
@@ -236,6 +255,22 @@ def answer_pending(ctx: Ctx) -> bool:
         return True
     execute(ctx, pending)
     return True
+
+
+def _other_order(ctx: Ctx, current: str) -> str | None:
+    """Another of the customer's orders that the message names or describes, if exactly one."""
+    from assistant.flows.context import order_facts
+    from assistant.understanding import references
+
+    assert ctx.customer is not None
+    named = [n for n in ctx.ent.order_numbers if n.upper() != current.upper()]
+    if named:
+        mine = selectors.order_for_bot(customer=ctx.customer, number=named[0])
+        return mine.number if mine is not None else None
+    ref = references.refer(ctx.text, order_facts(ctx.customer), listed=ctx.state.listed_orders)
+    if ref.how in ("item", "date", "status", "position") and ref.unique not in (None, current):
+        return ref.unique
+    return None
 
 
 def bare_no(text: str) -> bool:

@@ -7,6 +7,7 @@ for how the parts import each other."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from assistant.flows.state import DialogueState, Task
 from assistant.replies import facts
 from assistant.replies.turn import Turn, money
 from assistant.understanding import entities as nlu_entities
+from assistant.understanding import references
+from assistant.understanding.acts import Understanding
 from assistant.understanding.entities import Entities
 from chatbot import selectors
 from chatbot.models import Conversation, Message
@@ -34,6 +37,11 @@ class Ctx:
     turn: Turn
     ent: Entities
     action: dict[str, str] | None
+    # What the message means as dialogue acts (`assistant.understanding.acts`), once read.
+    understood: Understanding | None = None
+    # The intents the customer said not to do in this message ("don't cancel it").
+    negated: frozenset[str] = frozenset()
+    resuming: bool = False  # handling a request an earlier message made (after verifying)
 
     @property
     def customer(self) -> Customer | None:
@@ -58,8 +66,44 @@ def catalog_reset() -> None:
     _catalog = (0.0, [])
 
 
-def entities(text: str) -> Entities:
-    return nlu_entities.extract(text, catalog=_catalog_cached())
+def entities(text: str, customer: Customer | None = None) -> Entities:
+    """What `text` names. Order numbers are read against the shop's own numbers: for a verified
+    customer, their orders in whatever form the shop numbers them (`#W8665881`, `order 8665881`,
+    `sd100003`); numbers that are not theirs stay as written, so the reply can say so."""
+    ent = nlu_entities.extract(text, catalog=_catalog_cached())
+    named = list(ent.order_numbers)
+    if customer is not None:
+        theirs = references.match_numbers(text, selectors.order_numbers_for_bot(customer=customer))
+        keys = {references.number_key(n) for n in theirs}
+        digits = {re.sub(r"\D", "", n) for n in theirs}
+        named = theirs + [
+            n
+            for n in named
+            if references.number_key(n) not in keys and re.sub(r"\D", "", n) not in digits
+        ]
+    # Tokens in another shop's format ("#W8665881"): letters, then five or more digits.
+    for key, digits_ in references.number_candidates(text):
+        new = all(references.number_key(n) != key for n in named) and all(
+            re.sub(r"\D", "", n) != digits_ for n in named
+        )
+        if key != digits_ and len(digits_) >= 5 and new:
+            named.append(key)
+    if named == list(ent.order_numbers):
+        return ent
+    return dataclasses.replace(ent, order_numbers=tuple(named))
+
+
+def order_facts(customer: Customer, limit: int = 50) -> list[references.OrderFacts]:
+    """The customer's orders as references read them, newest first."""
+    return [
+        references.OrderFacts(
+            number=o.number,
+            status=o.status,
+            placed=o.placed_at.date(),
+            items=tuple(f"{i.product_name} ({i.variant_label})" for i in o.items.all()),
+        )
+        for o in selectors.orders_for_bot(customer=customer, limit=limit)
+    ]
 
 
 def handoff(ctx: Ctx, reason: str, text: str) -> None:
@@ -99,6 +143,13 @@ FIRST = re.compile(r"\b(first|1st|top|latest|last|most recent|newest)\b", re.IGN
 ORDERISH = re.compile(r"[#]?\b[A-Za-z]{0,4}-?\s?\d{5,}\b")
 
 
+def refers_to_order(ctx: Ctx, customer: Customer) -> bool:
+    """Whether the message describes one or more of the customer's orders (by item, date,
+    status, position or recency), so a handler resolves it instead of listing every order."""
+    ref = references.refer(ctx.text, order_facts(customer), listed=ctx.state.listed_orders)
+    return bool(ref.numbers)
+
+
 def resolve_order(
     ctx: Ctx,
     customer: Customer,
@@ -121,6 +172,28 @@ def resolve_order(
             return None
         state.focus_order = order.number
         return order
+    ref = references.refer(ctx.text, order_facts(customer), listed=state.listed_orders)
+    if ref.numbers:
+        fits = [selectors.order_for_bot(customer=customer, number=n) for n in ref.numbers]
+        found = [o for o in fits if o is not None]
+        if len(found) > 1 and want is not None and any(want(o) for o in found):
+            found = [o for o in found if want(o)]
+        if len(found) == 1:
+            # The one order the message describes, whatever its status: the handler says what
+            # can and can't be done with it rather than picking another.
+            state.focus_order = found[0].number
+            return found[0]
+        if found:
+            ctx.turn.say(
+                f"More than one of your orders fits. Which order would you like to {purpose}?"
+            )
+            for order in found[:5]:
+                ctx.turn.say(
+                    f"{order.number}: {facts.items_line(order)} ({order.get_status_display()})."
+                )
+            state.listed_orders = [o.number for o in found[:5]]
+            ctx.turn.chips(*[o.number for o in found[:5]])
+            return None
     if OTHER.search(ctx.text) and state.listed_orders:
         others = [n for n in state.listed_orders if n != state.focus_order]
         if len(others) == 1:

@@ -31,7 +31,15 @@ from django.conf import settings
 from django.db import transaction
 
 from assistant.flows.confirm import answer_pending
-from assistant.flows.context import ORDERISH, Ctx, entities, handoff, help_is_sure
+from assistant.flows.context import (
+    ORDERISH,
+    Ctx,
+    entities,
+    handoff,
+    help_is_sure,
+    order_facts,
+    refers_to_order,
+)
 from assistant.flows.context import catalog_reset as catalog_reset
 from assistant.flows.identity import MAX_VERIFY_ATTEMPTS as MAX_VERIFY_ATTEMPTS
 from assistant.flows.identity import verification_step
@@ -57,9 +65,9 @@ from assistant.flows.shop_flow import (
     shipping_info,
 )
 from assistant.flows.slots import fill_task
-from assistant.flows.state import DialogueState
+from assistant.flows.state import DialogueState, Task
 from assistant.replies.turn import Turn
-from assistant.understanding import guard
+from assistant.understanding import acts, guard, references
 from assistant.understanding import intents as nlu_intents
 from chatbot import services
 from chatbot.models import Conversation, Message
@@ -91,7 +99,7 @@ def respond(*, message: Message) -> Turn:
             message=message,
             text=message.text,
             turn=Turn(),
-            ent=entities(message.text),
+            ent=entities(message.text, conversation.verified_customer),
             action=action if isinstance(action, dict) else None,
         )
         _turn(ctx)
@@ -101,6 +109,10 @@ def respond(*, message: Message) -> Turn:
 
 def _turn(ctx: Ctx) -> None:
     state = ctx.state
+    if ctx.action is None:
+        _understand(ctx)
+        if ctx.negated and _refuse_negated(ctx, ctx.understood.rest if ctx.understood else ""):
+            return
     if (state.pending is not None or ctx.action) and answer_pending(ctx):
         _continue_agenda(ctx)
         return
@@ -139,36 +151,100 @@ def _turn(ctx: Ctx) -> None:
 
 # --- understanding -----------------------------------------------------------------------------
 
+# The intent of each action a confirmation or a task carries out.
+ACTION_INTENT = {
+    "cancel": "cancel_order",
+    "swap": "change_order",
+    "address": "change_order",
+    "payment": "change_order",
+    "return": "return_refund",
+    "place_order": "place_order",
+}
+_NEGATED_SAY = {
+    "cancel_order": "OK, I won't cancel anything.",
+    "change_order": "OK, I won't change anything.",
+    "return_refund": "OK, no return or refund.",
+    "human_agent": "OK, I'll keep helping you here.",
+}
+
+
+def _refuse_negated(ctx: Ctx, rest: str) -> bool:
+    """The customer said not to do something ("NO don't cancel anything!!"): drop a confirmation
+    or task for it, say so, and answer whatever else the message asks. Never the request itself.
+    True when this turn is done."""
+    state = ctx.state
+    dropped = False
+    for held in (state.pending, state.task):
+        if (
+            held is not None
+            and ACTION_INTENT.get(held.name if isinstance(held, Task) else held.action)
+            in ctx.negated
+        ):
+            dropped = True
+    if dropped:
+        state.pending = None
+        state.task = None
+        state.agenda = []
+    said = [_NEGATED_SAY[i] for i in sorted(ctx.negated) if i in _NEGATED_SAY]
+    if dropped or said:
+        ctx.turn.say(said[0] if said else "OK, I've left everything as it was.")
+        ctx.turn.intent = "deny"
+    if len(rest.split()) >= 2 or ctx.ent.order_numbers:
+        if verification_step(ctx):
+            return True
+        understand_and_handle(ctx, rest or ctx.text, first=True)
+        _continue_agenda(ctx)
+        return True
+    ctx.turn.say("What would you like me to do instead?")
+    ctx.turn.chips(*MENU)
+    return True
+
+
 _SPLIT = re.compile(
     r"(?<=[.?!])\s+|\s*;\s*|\s+(?:and also|also|and then|plus|and)\s+(?=(?:can|could|what|where|"
     r"how|when|is|are|do|does|will|i|i'd|i'm|my|please|cancel|track|return|change|refund|tell)\b)",
     re.IGNORECASE,
 )
-_SMALL_TALK = {"greeting", "thanks", "goodbye"}
+_SMALL_TALK = {"greeting", "thanks", "goodbye", "small_talk"}
+# A second piece of a message is a request of its own only when it asks for one of these.
+_SEPARATE = {
+    "order_status",
+    "track_shipment",
+    "cancel_order",
+    "change_order",
+    "return_refund",
+    "payment_issue",
+    "shipping_info",
+    "product_question",
+    "product_recommendation",
+    "place_order",
+    "account",
+    "human_agent",
+}
 
 
-def _split_requests(text: str) -> list[tuple[str, nlu_intents.Prediction]]:
+def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Prediction]]:
     """The separate requests of a message ("where is my order and can I return the mug?"), each
     with its intent; one entry when the message asks one thing."""
     pieces = [p.strip() for p in _SPLIT.split(text) if p and len(p.strip().split()) >= 2]
     if len(pieces) < 2:
-        return [(text, nlu_intents.classify(text))]
+        return [(text, acts.intent_after_negation(nlu_intents.classify(text), ctx.negated))]
     predictions = nlu_intents.get_classifier().predict_many(pieces)
     requests: list[tuple[str, nlu_intents.Prediction]] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for piece, prediction in zip(pieces, predictions, strict=True):
         if not prediction.is_sure and prediction.guess in _ORDER_INTENTS and ORDERISH.search(piece):
             # "where is SD-100123?" is short enough to leave the classifier unsure.
             prediction = dataclasses.replace(prediction, label=prediction.guess)
-        if (
-            prediction.is_sure
-            and prediction.label not in _SMALL_TALK
-            and prediction.label not in seen
-        ):
-            seen.add(prediction.label)
+        prediction = acts.intent_after_negation(prediction, ctx.negated)
+        # The same request twice is one request, unless it is about another order ("the
+        # tracking for SD-100003, and has SD-100221 shipped?").
+        key = (prediction.label, tuple(entities(piece, ctx.customer).order_numbers))
+        if prediction.is_sure and prediction.label in _SEPARATE and key not in seen:
+            seen.add(key)
             requests.append((piece, prediction))
     if len(requests) < 2:
-        return [(text, nlu_intents.classify(text))]
+        return [(text, acts.intent_after_negation(nlu_intents.classify(text), ctx.negated))]
     if requests[0][1].label == "cancel_order" and not any("?" in p for p, _ in requests[1:]):
         # "cancel SD-100002, I ordered the wrong size": the rest is the reason, not a request.
         return [(text, requests[0][1])]
@@ -176,16 +252,26 @@ def _split_requests(text: str) -> list[tuple[str, nlu_intents.Prediction]]:
 
 
 def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
-    requests = _split_requests(text) if first else [(text, nlu_intents.classify(text))]
+    requests = (
+        _split_requests(ctx, text)
+        if first
+        else [(text, acts.intent_after_negation(nlu_intents.classify(text), ctx.negated))]
+    )
     piece, prediction = requests[0]
+    if ctx.ent.order_numbers:
+        prediction = acts.about_the_shop(prediction)
     if first and len(requests) > 1:
         ctx.state.agenda = [p for p, _ in requests[1:]]
         ctx.turn.say("I'll take those one at a time.")
     ctx.turn.intent = ctx.turn.intent or prediction.label
     ctx.turn.confidence = ctx.turn.confidence or round(prediction.confidence, 3)
     if len(requests) > 1:
-        ctx.ent = entities(piece)
+        ctx.ent = entities(piece, ctx.customer)
+        ctx.text = piece  # each part is handled, and its orders resolved, on its own words
     label = prediction.label
+    picked = _pick_from_list(ctx, piece, prediction)
+    if picked is not None:
+        label = picked
     last = ctx.state.last_intent
     follow_up = _FOLLOW_UP.search(piece) and len(piece.split()) <= 8 and last in _ORDER_INTENTS
     # "and the other one?", "what about SD-100123", "and the payment method?"
@@ -195,9 +281,16 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
     if (
         follow_up
         and last is not None
-        and (not prediction.is_sure or label in ("out_of_scope", "order_status") or about_change)
+        and (
+            not prediction.is_sure
+            or label in ("out_of_scope", "order_status")
+            or about_change
+            or (len(piece.split()) <= 5 and prediction.confidence < 0.8)
+        )
     ):
         label = last
+    if label in ("product_question", "place_order", "product_recommendation", nlu_intents.NOT_SURE):
+        label = _about_my_order(ctx, piece, label)
     if label == nlu_intents.NOT_SURE:
         label = _rescue(ctx, prediction, piece)
     refining = bool(ctx.state.last_query and _REFINE.search(piece)) and len(piece.split()) <= 8
@@ -205,17 +298,60 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         label = "product_refine"  # "something in red" right after a recommendation
     if label == nlu_intents.NOT_SURE and help_is_sure(piece):
         label = "help_center"  # "do you sell gift cards?": the help center knows
+    _settle_acts(ctx, piece, label, first=first)
     if label == nlu_intents.NOT_SURE:
         _not_sure(ctx)
         return
     ctx.state.not_sure_streak = 0
-    if label != "complaint" and guard.is_angry(piece):
-        label = "complaint"
+    if label in _ORDER_INTENTS and guard.is_angry(piece):
+        # An angry customer with a request gets the request done, not a queue.
+        ctx.turn.say("I'm sorry about the trouble.")
     if label in _ORDER_INTENTS:
         ctx.state.last_intent = label
     if ctx.turn.intent == prediction.label:
         ctx.turn.intent = label
     HANDLERS.get(label, _out_of_scope)(ctx)
+
+
+# "where's my skirt", "when will my headphones arrive", "has my coat shipped": about an order.
+_WHERE_MY = re.compile(
+    r"\b(where'?s|where\s+(is|are)|wheres|when\s+(will|does|do|is|are)|has|have|did|what'?s\s+"
+    r"(happening|going\s+on)\s+with|status\s+of|track)\b.{0,40}\bmy\b",
+    re.IGNORECASE,
+)
+
+
+def _about_my_order(ctx: Ctx, text: str, label: str) -> str:
+    """A message read as a product question that asks where the customer's own item is."""
+    if not _WHERE_MY.search(text):
+        return label
+    if ctx.customer is not None and not refers_to_order(ctx, ctx.customer):
+        return label  # "has my size come back in stock?": not one of their orders' items
+    return "order_status"
+
+
+def _pick_from_list(ctx: Ctx, text: str, prediction: nlu_intents.Prediction) -> str | None:
+    """Right after the assistant listed orders to choose from, "the indigo pair", "the second
+    one" or "the one with the swimsuit" picks one of them: the intent that listed them goes on,
+    with that order. None when the message doesn't pick one (or asks for something else)."""
+    state = ctx.state
+    customer = ctx.customer
+    if not state.listed_orders or customer is None or ctx.ent.order_numbers:
+        return None
+    if prediction.is_sure and prediction.label in _ORDER_INTENTS and prediction.confidence >= 0.6:
+        # "cancel the second one": that request, on the order it picks (resolve_order).
+        return None
+    listed = [f for f in order_facts(customer) if f.number in state.listed_orders]
+    ref = references.refer(text, listed, listed=state.listed_orders)
+    if ref.unique is None or ref.how == "recent":
+        return None
+    state.focus_order = ref.unique
+    ctx.ent = dataclasses.replace(ctx.ent, order_numbers=(ref.unique,))
+    if ctx.understood is not None and not ctx.understood.has("select"):
+        ctx.understood = dataclasses.replace(
+            ctx.understood, acts=(*ctx.understood.acts, acts.Act("select"))
+        )
+    return state.last_intent or "order_status"
 
 
 _FOLLOW_UP = re.compile(
@@ -259,12 +395,50 @@ _REFINE = re.compile(
 )
 
 
+def _understand(ctx: Ctx) -> None:
+    """Read the message as dialogue acts, with what the dialogue waits for (a confirmation, a
+    detail of a task, a choice among listed orders): kept on the turn (and in the reply's
+    metadata); the flows then settle the intent (`_settle_acts`)."""
+    state = ctx.state
+    ctx.negated, rest = acts.negated_tasks(ctx.text)
+    prediction = acts.intent_after_negation(nlu_intents.classify(ctx.text), ctx.negated)
+    if ctx.ent.order_numbers:
+        prediction = acts.about_the_shop(prediction)
+    guest = ctx.customer is None
+    identity = guest and bool(
+        ctx.ent.emails
+        or ctx.ent.zip_codes
+        or (state.task is not None and state.task.name == "identify" and ctx.ent.order_numbers)
+    )
+    ctx.understood = acts.understand(
+        ctx.text,
+        prediction,
+        negated=ctx.negated,
+        rest=rest,
+        confirming=state.pending is not None,
+        asking=state.task.asking
+        if state.task is not None and state.task.name != "identify"
+        else None,
+        identity=identity,
+        listed=bool(state.listed_orders),
+    )
+    ctx.turn.acts = ctx.understood.labels()
+
+
+def _settle_acts(ctx: Ctx, piece: str, label: str, *, first: bool) -> None:
+    if ctx.understood is None or ctx.resuming:
+        return
+    ctx.understood = acts.with_intent(ctx.understood, label, piece, first=first)
+    ctx.turn.acts = ctx.understood.labels()
+
+
 def _continue_agenda(ctx: Ctx) -> None:
     """Handle the next queued request of a multi-request message, unless the reply is waiting
     for the customer (a question or a confirmation)."""
     while ctx.state.agenda and ctx.state.pending is None and not _asking(ctx):
         text = ctx.state.agenda.pop(0)
-        ctx.ent = entities(text)
+        ctx.ent = entities(text, ctx.customer)
+        ctx.text = text
         ctx.turn.say("Now, your other question.")
         understand_and_handle(ctx, text, first=False)
 
@@ -306,6 +480,23 @@ def _goodbye(ctx: Ctx) -> None:
     ctx.turn.llm_ok = True
 
 
+def _small_talk(ctx: Ctx) -> None:
+    kind = acts.small_talk_kind(ctx.text)
+    if kind == "bot_identity":
+        ctx.turn.say(
+            f"I'm the {settings.SHOP_NAME} virtual assistant, an automated helper. A person from "
+            "our team can take over whenever you like."
+        )
+        ctx.turn.chips(*MENU)
+    elif kind == "name":
+        ctx.turn.say(f"I'm the {settings.SHOP_NAME} assistant. What can I do for you?")
+    elif kind == "how_are_you":
+        ctx.turn.say("I'm doing well, thanks for asking! How can I help you today?")
+    else:
+        ctx.turn.say("Happy to chat! Is there anything I can help you with?")
+    ctx.turn.llm_ok = False
+
+
 def _out_of_scope(ctx: Ctx) -> None:
     ctx.turn.say(
         f"Sorry, I can only help with {settings.SHOP_NAME} orders, shipping, returns, payments "
@@ -319,7 +510,23 @@ def _human(ctx: Ctx) -> None:
     handoff(ctx, "requested", "Of course.")
 
 
+# A complaint that warrants a person now: anger, a threat, a dispute, or a demand for one.
+_ESCALATE = re.compile(
+    r"\b(chargeback|dispute|lawyer|legal|sue|court|bank|report you|review|bbb|scam|fraud|"
+    r"unacceptable|ridiculous|worst|disgusting|furious|manager|supervisor|never (again|buy|"
+    r"order))\b",
+    re.IGNORECASE,
+)
+
+
 def _complaint(ctx: Ctx) -> None:
+    if not _ESCALATE.search(ctx.text):
+        ctx.turn.say(
+            "I'm sorry about that. Tell me what went wrong, with the order if it's about one, "
+            "and I'll do what I can, or I can bring in a member of our team."
+        )
+        ctx.turn.chips("Track my order", "Start a return", "Talk to a human")
+        return
     handoff(
         ctx,
         "complaint",
@@ -349,6 +556,7 @@ HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "greeting": _greeting,
     "thanks": _thanks,
     "goodbye": _goodbye,
+    "small_talk": _small_talk,
     "out_of_scope": _out_of_scope,
 }
 

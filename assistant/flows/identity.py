@@ -25,17 +25,51 @@ _NOT_A_NAME = frozenset(
 )  # fmt: skip
 
 
-def _bare_name(text: str, zip_codes: tuple[str, ...]) -> str | None:
-    """A full name given on its own next to a zip code ("Alice Martin, 98101")."""
-    for code in zip_codes:
+# "zip 78260", "postcode: 3000", "post code is SW1A 1AA": a postal code said as one, in any
+# country's form (4-digit Australian, 6-digit Indian, letters and digits in the UK and Canada).
+_POSTCODE = re.compile(
+    r"\b(?:zip|zipcode|zip\s+code|post\s?code|postal\s+code|pin\s?code)\s*(?:is|:|=|-)?\s*"
+    r"([A-Za-z]{0,2}\d[A-Za-z0-9]{1,3}(?:[ -]?\d[A-Za-z0-9]{1,3})?)\b",
+    re.IGNORECASE,
+)
+# A number on its own that can only be the postal code the assistant asked for.
+_BARE_CODE = re.compile(r"(?<![\w$#@.-])(\d{4,6})(?![\w@-])")
+_FILLER = re.compile(
+    r"\b(fine|ok(ay)?|sure|yes|yeah|yep|hi|hello|hey|sorry|typo|it'?s|its|i'?m|im|i am|this is|"
+    r"name|my|is|and|zip|zipcode|code|post\s?code|postal|pin|the|of|here|you go|thanks|please)\b",
+    re.IGNORECASE,
+)
+
+
+def postal_codes(text: str, zip_codes: tuple[str, ...], *, asked: bool) -> tuple[str, ...]:
+    """The postal codes a message gives: the zip codes found in it, one said as a postcode
+    ("postcode 3000"), or, when the assistant asked for it, a bare 4 to 6 digit number."""
+    found = list(zip_codes)
+    found += [m.group(1).strip() for m in _POSTCODE.finditer(text)]
+    if not found and asked:
+        found += [m.group(1) for m in _BARE_CODE.finditer(text)]
+    return tuple(dict.fromkeys(found))
+
+
+def _bare_names(text: str, codes: tuple[str, ...]) -> list[str]:
+    """Full names that may be given next to a postal code ("fine. alice martin, 98101", "Sofia Li
+    zip 78260"): the words left once the code and filler words are gone, and their last two or
+    three words, for a lead-in the filler list doesn't know."""
+    for code in codes:
         text = text.replace(code, " ")
-    text = re.sub(r"[,;.:/]", " ", text).strip()
-    if not _BARE_NAME.fullmatch(text):
-        return None
+    text = _FILLER.sub(" ", re.sub(r"[,;.:/!?()]", " ", text))
     words = text.split()
-    if any(w.lower() in _NOT_A_NAME for w in words):
-        return None
-    return " ".join(w if any(c.isupper() for c in w) else w.title() for w in words)
+    if not 2 <= len(words) <= 6 or any(w.lower() in _NOT_A_NAME for w in words):
+        return []
+    if not _BARE_NAME.fullmatch(" ".join(words)):
+        return []
+    options = [words, words[-2:], words[-3:], words[:2]]
+    out: list[str] = []
+    for option in options:
+        name = " ".join(w if any(c.isupper() for c in w) else w.title() for w in option)
+        if len(option) >= 2 and name not in out:
+            out.append(name)
+    return out
 
 
 def verification_step(ctx: Ctx) -> bool:
@@ -44,8 +78,12 @@ def verification_step(ctx: Ctx) -> bool:
 
     ent = ctx.ent
     state = ctx.state
-    offered = bool(ent.emails or (ent.name and ent.zip_codes))
     identifying = state.task is not None and state.task.name == "identify"
+    codes = postal_codes(ctx.text, ent.zip_codes, asked=identifying)
+    names = [ent.name] if ent.name else []
+    if codes and ctx.customer is None:
+        names += [n for n in _bare_names(ctx.text, codes) if n not in names]
+    offered = bool(ent.emails or (names and codes))
     if ctx.customer is not None:
         if ent.emails and ctx.customer.email.lower() not in ent.emails and offered:
             ctx.turn.intent = "account"
@@ -65,12 +103,10 @@ def verification_step(ctx: Ctx) -> bool:
         given["email"] = ent.emails[0]
     if ent.order_numbers:
         given["order"] = ent.order_numbers[0]
-    if ent.name:
-        given["name"] = ent.name
-    if ent.zip_codes:
-        given["zip"] = ent.zip_codes[0]
-        if identifying and not ent.name and (bare := _bare_name(ctx.text, ent.zip_codes)):
-            given["name"] = bare  # "Alice Martin 98101", answering "your full name and zip code"
+    if names:
+        given["name"] = names[0]
+    if codes:
+        given["zip"] = codes[0]
     customer: Customer | None = None
     attempted = False
     if "email" in given and "order" in given:
@@ -80,7 +116,14 @@ def verification_step(ctx: Ctx) -> bool:
         )
     if customer is None and "name" in given and "zip" in given:
         attempted = True
-        customer = selectors.customer_for_name_and_zip(name=given["name"], zip_code=given["zip"])
+        # Each reading of the name (with or without a lead-in word) against each code: one try.
+        for name in dict.fromkeys([given["name"], *names]):
+            for code in dict.fromkeys([given["zip"], *codes]):
+                customer = selectors.customer_for_name_and_zip(name=name, zip_code=code)
+                if customer is not None:
+                    break
+            if customer is not None:
+                break
     ctx.turn.intent = "verify"
     if not attempted:
         if not identifying:
@@ -121,9 +164,52 @@ def verification_step(ctx: Ctx) -> bool:
     ctx.turn.say(f"Thanks, {customer.first_name}, you're verified.")
     resume = state.resume_text
     state.resume_text = None
+    if not resume and _asks_more(ctx.text):
+        # "it's bob@example.com, order sd100009, where is it?": the request, without the
+        # details that verified the guest (a name must not read as an address change).
+        resume = _without_identity(ctx.text, names=names, codes=codes)
+    elif resume:
+        ctx.resuming = True  # the acts of this message stay its own (identity)
     if resume:
-        ctx.ent = entities(resume)
+        ctx.ent = entities(resume, ctx.customer)
+        ctx.text = resume
         understand_and_handle(ctx, resume, first=True)
     else:
         ctx.turn.say("What can I help you with?")
     return True
+
+
+_IDENTITY_BITS = re.compile(
+    r"[\w.+-]+@[\w-]+(\.[\w-]+)+|#?\b[A-Za-z]{0,4}[-#:._]?\d{4,}\b|\b(my|the)?\s*(email|e-mail|"
+    r"order|zip|zip code|postcode|name)\s*(number|no\.?|#)?\s*(is|:)?",
+    re.IGNORECASE,
+)
+
+
+_INTRO = re.compile(
+    r"\b(my\s+)?(full\s+)?(name\s+is|name's|i\s+am|i'm|this\s+is|it'?s|my\s+email\s+is|"
+    r"email:?|(my\s+)?(zip|post|postal)\s*code\s*(is|:)?)\s*",
+    re.IGNORECASE,
+)
+
+
+def _without_identity(text: str, *, names: list[str], codes: tuple[str, ...]) -> str:
+    out = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", text)
+    for value in [*names, *codes]:
+        out = re.sub(re.escape(value), " ", out, flags=re.IGNORECASE)
+    out = _INTRO.sub(" ", out)
+    return re.sub(r"\s+", " ", re.sub(r"(\s*[,.;]\s*){2,}", ", ", out)).strip(" ,.;")
+
+
+def _asks_more(text: str) -> bool:
+    """Whether a message that gave identity also asks something ("..., where is it?")."""
+    rest = _FILLER.sub(" ", _IDENTITY_BITS.sub(" ", text))
+    words = re.findall(r"[A-Za-z']{2,}", rest)
+    return len(words) >= 2 and bool(
+        re.search(
+            r"\?|\b(where|when|what|status|track|tracking|cancel|change|return|refund|"
+            r"exchange|deliver|arriv|ship|can you|could you|please|pls|want|need)",
+            rest,
+            re.I,
+        )
+    )

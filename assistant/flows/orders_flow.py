@@ -17,6 +17,7 @@ from assistant.flows.context import (
     help_link,
     need_customer,
     offer_orders,
+    refers_to_order,
     resolve_order,
     start_task,
 )
@@ -34,7 +35,12 @@ def order_status(ctx: Ctx) -> None:
     if customer is None:
         return
     ctx.turn.tools.append("order_lookup")
-    if not ctx.ent.order_numbers and not ctx.state.focus_order and not OTHER.search(ctx.text):
+    if (
+        not ctx.ent.order_numbers
+        and not ctx.state.focus_order
+        and not OTHER.search(ctx.text)
+        and not refers_to_order(ctx, customer)
+    ):
         orders = selectors.orders_for_bot(customer=customer, limit=5)
         if not orders:
             ctx.turn.say("I don't see any orders on your account yet.")
@@ -247,11 +253,38 @@ COUNTRY_CODES = {
 }  # fmt: skip
 
 
+# The same on one line without a comma before the state: "1200 3rd Ave, Seattle WA 98101",
+# "22 Collins St, Melbourne VIC 3000", "100 King St W, Toronto ON M5H 2N2, Canada".
+_ADDRESS_COMPACT = re.compile(
+    r"^\s*(?P<line1>[^,\n]+?)\s*[,\n]\s*(?:(?P<line2>[^,\n]+?)\s*[,\n]\s*)?"
+    r"(?P<city>[A-Za-z][A-Za-z .'-]*?)\s+(?P<region>[A-Z]{2,3})\.?\s+"
+    r"(?P<zip>\d[\d -]{2,9}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)"
+    r"\s*(?:[,\n ]\s*(?P<country>[A-Za-z .]{2,40}))?\s*\.?\s*$"
+)
+_AU_STATES = frozenset(["NSW", "VIC", "QLD", "WA", "SA", "TAS", "ACT", "NT"])
+_CA_PROVINCES = frozenset(
+    ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
+)
+
+
+def _country_guess(region: str, postal: str) -> str:
+    """The country an address without one is in, from its region and postal code's shapes."""
+    digits = re.sub(r"\D", "", postal)
+    if region.upper() in _AU_STATES and len(digits) == 4 and digits == postal.strip():
+        return "au"
+    if region.upper() in _CA_PROVINCES and re.fullmatch(
+        r"[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d", postal
+    ):
+        return "ca"
+    return "us"
+
+
 def parse_address(text: str, full_name: str) -> dict[str, str] | None:
-    m = _ADDRESS.match(text.strip())
+    m = _ADDRESS.match(text.strip()) or _ADDRESS_COMPACT.match(text.strip())
     if not m:
         return None
-    country_raw = (m.group("country") or "US").strip().lower()
+    default = _country_guess(m.group("region") or "", m.group("zip") or "")
+    country_raw = (m.group("country") or default).strip().lower()
     country = COUNTRY_CODES.get(country_raw, country_raw.upper() if len(country_raw) == 2 else "")
     if not country:
         return None

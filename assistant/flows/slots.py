@@ -79,7 +79,7 @@ def fill_task(ctx: Ctx) -> bool:
         ctx.state.task = None
         return False
     named = [n for n in ctx.ent.order_numbers if n.upper() != (task.order or "").upper()]
-    if task.order and named and task.name in _TASK_INTENT:
+    if task.order and named and task.name in _TASK_INTENT and not switching:
         # Another order number while filling in this order's request: the customer means that
         # order (or mistyped one), never "use the number as the reason".
         ctx.state.task = None

@@ -131,6 +131,7 @@ def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Messa
             _stream_text(reply=reply, text=turn.text)
         metadata: dict[str, Any] = {
             "intent": turn.intent,
+            "acts": turn.acts,
             "confidence": turn.confidence,
             "tools": turn.tools,
             "written_by": written_by,

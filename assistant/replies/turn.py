@@ -23,6 +23,8 @@ def day(value: dt.date | dt.datetime) -> str:
 @dataclass
 class Turn:
     intent: str = ""
+    # The dialogue acts understood in the customer's message ("deny", "request:order_status").
+    acts: list[str] = field(default_factory=list)
     confidence: float = 0.0
     parts: list[str] = field(default_factory=list)  # the draft, a sentence or a few at a time
     # Every value the draft states came from one of these: database fields and help-center

@@ -366,5 +366,22 @@ def classifier_reset() -> None:
         _fingerprint = None
 
 
+_recent: tuple[IntentClassifier | None, dict[str, Prediction]] = (None, {})
+
+
 def classify(text: str) -> Prediction:
-    return get_classifier().predict(text)
+    """The intent of `text`. The last few texts' predictions are kept per classifier, since one
+    turn reads its message more than once (its acts first, then the flow that handles it)."""
+    global _recent
+    classifier = get_classifier()
+    owner, memo = _recent
+    if owner is not classifier:
+        memo = {}
+        _recent = (classifier, memo)
+    found = memo.get(text)
+    if found is None:
+        found = classifier.predict(text)
+        if len(memo) >= 64:
+            memo.clear()
+        memo[text] = found
+    return found

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assistant.understanding import encoder
+from assistant.understanding.acts import intent_after_negation, negated_tasks
 from assistant.understanding.intents import (
     DATA_FILE,
     NOT_SURE,
@@ -113,6 +114,12 @@ class Command(BaseCommand):
             help="also train on the active IntentExample rows (off: results stay reproducible)",
         )
         parser.add_argument(
+            "--classifier-only",
+            action="store_true",
+            help="score the classifier's intents alone, without the understanding stage's "
+            'reading of negation ("don\'t cancel it, where is it?" is not a cancel)',
+        )
+        parser.add_argument(
             "--tune",
             action="store_true",
             help="print accuracy, not-sure rate and OOS precision/recall for a range of thresholds",
@@ -148,13 +155,34 @@ class Command(BaseCommand):
                 what = "all of it"
         except DataFileError as error:
             raise CommandError(str(error)) from error
+        if not options["classifier_only"]:
+            # As the engine reads a message that says not to do something: the rest of it,
+            # without the negated clause, is what it asks (`assistant.flows.engine`).
+            readings = [negated_tasks(e.text) for e in scored]
+            again = [i for i, (negated, rest) in enumerate(readings) if negated and rest]
+            if again:
+                rests = classifier.predict_many([readings[i][1] for i in again])
+                predictions = list(predictions)
+                for i, rest_prediction in zip(again, rests, strict=True):
+                    predictions[i] = rest_prediction
+            predictions = [
+                intent_after_negation(p, negated)
+                for p, (negated, _) in zip(predictions, readings, strict=True)
+            ]
 
         self.stdout.write(
             f"Trained on {data.name} ({what}) in {trained:.2f} s; "
             f"scoring {len(scored)} messages from {options['file'] or 'its test split'}."
         )
         self.stdout.write(f"Encoding one short message: {self._latency_ms():.1f} ms (median)")
-        self.stdout.write(f"Not-sure threshold: {classifier.threshold:.2f}\n")
+        self.stdout.write(
+            f"Not-sure threshold: {classifier.threshold:.2f}; scoring "
+            + (
+                "the classifier alone\n"
+                if options["classifier_only"]
+                else "classifier + negation\n"
+            )
+        )
         self._report(score([e.label for e in scored], [p.label for p in predictions]))
         if options["tune"]:
             self._tune(classifier, scored, predictions)
