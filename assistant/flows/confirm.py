@@ -200,7 +200,15 @@ def answer_pending(ctx: Ctx) -> bool:
             ctx.state.focus_order = other
             ctx.turn.intent = f"{pending.action}:other_order"
             ctx.turn.say(f"OK, not {pending.order}; nothing was changed on it.")
-            HANDLERS[ACTION_INTENT[pending.action]](ctx)
+            if pending.action in ("cancel", "address", "payment"):
+                # The same details (a reason, an address, a payment method) for that order;
+                # propose checks them against it.
+                from assistant.flows.state import Task
+
+                state.task = Task(name=pending.action, order=other, slots=dict(pending.params))
+                propose(ctx)
+            else:
+                HANDLERS[ACTION_INTENT[pending.action]](ctx)
             return True
     correction = (
         (answer == "no" and not bare_no(ctx.text))

@@ -202,7 +202,8 @@ def _refuse_negated(ctx: Ctx, rest: str) -> bool:
 
 _SPLIT = re.compile(
     r"(?<=[.?!])\s+|\s*;\s*|\s+(?:and also|also|and then|plus|and)\s+(?=(?:can|could|what|where|"
-    r"how|when|is|are|do|does|will|i|i'd|i'm|my|please|cancel|track|return|change|refund|tell)\b)",
+    r"how|when|is|are|do|does|will|has|have|did|was|were|whats|what's|wheres|where's|why|which|"
+    r"i|i'd|i'm|my|please|cancel|track|return|change|refund|tell)\b)",
     re.IGNORECASE,
 )
 _SMALL_TALK = {"greeting", "thanks", "goodbye", "small_talk"}

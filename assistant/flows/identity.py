@@ -140,7 +140,9 @@ def verification_step(ctx: Ctx) -> bool:
         return True
     if customer is None:
         state.verify_failures += 1
-        state.verify_given = {}
+        # Keep who they said they are, so "sorry typo, 98101" corrects just the zip code; the
+        # next try still counts.
+        state.verify_given = {k: v for k, v in given.items() if k in ("name", "email")}
         left = MAX_VERIFY_ATTEMPTS - state.verify_failures
         if left <= 0:
             state.verify_locked = True

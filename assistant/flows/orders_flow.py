@@ -461,7 +461,7 @@ RETURN_REASONS = {
     "too_small": r"too (small|tight|short)|smaller than|runs small|size up|bigger size|larger size",
     "too_large": r"too (big|large|loose|long)|bigger than|runs (big|large)|size down|smaller size",
     "damaged": r"damaged|broken|defect|faulty|torn|ripped|cracked|stain|doesn'?t work|not working|"
-    r"stopped working",
+    r"stopped working|don'?t work|do not work|does not work|isn'?t working|aren'?t working|dead",
     "wrong_item": r"wrong (item|product|size|colou?r|one)|not what i ordered|sent me the wrong",
     "not_as_described": r"not as described|(doesn'?t|does not) (look|match)|different from|"
     r"looks different|quality",
@@ -477,7 +477,45 @@ REASON_CHIPS = {
     "Changed my mind": "changed_mind",
     "Other": "other",
 }
-_EXCHANGE = re.compile(r"\b(exchange|swap|different size|another size|replace|replacement)\b", re.I)
+_EXCHANGE = re.compile(
+    r"\b(exchange|swap|different size|another size|replace|replacement|smaller one|bigger one|"
+    r"new (one|pack|pair))\b",
+    re.I,
+)
+# "forget the exchange", "not an exchange", "no swap": the customer doesn't want one.
+_NO_EXCHANGE = re.compile(
+    r"\b(forget|not|no|don'?t want|instead of)\s+(an?\s+|the\s+)?(exchange|swap|replacement)\b",
+    re.I,
+)
+_REFUND_WORDS = re.compile(r"\b(refund|money back|my money|reimburse)\w*", re.I)
+
+
+def return_kind_switch(ctx: Ctx, task: Task) -> bool:
+    """Mid-return, "can I swap it for a smaller one" or "actually just refund me": the same
+    request, the other kind. True when the kind changed (the caller fills the task again)."""
+    kind = task.slots.get("kind")
+    wants_exchange = bool(_EXCHANGE.search(ctx.text)) and not _NO_EXCHANGE.search(ctx.text)
+    wants_refund = bool(_REFUND_WORDS.search(ctx.text)) and (
+        bool(_NO_EXCHANGE.search(ctx.text)) or not _EXCHANGE.search(ctx.text)
+    )
+    if kind != "exchange" and wants_exchange and "refund" not in ctx.negated:
+        task.slots["kind"] = "exchange"
+        task.slots.pop("refund_method", None)
+    elif kind == "exchange" and wants_refund:
+        task.slots["kind"] = "return"
+        for key in ("variant_id", "variant_label", "previous_variant_id"):
+            task.slots.pop(key, None)
+    else:
+        return False
+    if task.slots["kind"] == "return" and "refund_method" not in task.slots:
+        if re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
+            task.slots["refund_method"] = "gift_card"
+        elif re.search(r"\b(original|card|same|paypal|bank|account)\b", ctx.text, re.I):
+            task.slots["refund_method"] = "original"
+    task.asking = None
+    return True
+
+
 _REFUND_STATUS = re.compile(
     r"\b(refund|return)\b.{0,30}\b(status|yet|where|when|update|arrived|received|processed)\b|"
     r"\b(where|when|status)\b.{0,30}\b(refund|my return|money)\b|\bget my money\b",

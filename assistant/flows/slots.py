@@ -22,6 +22,7 @@ from assistant.flows.orders_flow import (
     payment_methods_named,
     reason_from,
     return_fill,
+    return_kind_switch,
     swap_fill,
 )
 from assistant.flows.shop_flow import order_fill, place_order
@@ -86,6 +87,10 @@ def fill_task(ctx: Ctx) -> bool:
         HANDLERS[_TASK_INTENT[task.name]](ctx)
         return True
     order = selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
+    if task.name == "return" and order is not None and return_kind_switch(ctx, task):
+        ctx.turn.intent = "return:kind"
+        return_fill(ctx, task, order)
+        return True
     if asking == "reason":
         chip = REASON_CHIPS.get(text) if task.name == "return" else None
         if task.name == "return":

@@ -265,7 +265,13 @@ def item_score(text: str, item: str) -> float:
         if len(word) < 3:
             continue
         if word in said or any(
-            len(w) >= 4 and difflib.SequenceMatcher(None, w, word).ratio() >= 0.85 for w in said
+            len(w) >= 4
+            and (
+                difflib.SequenceMatcher(None, w, word).ratio() >= 0.85
+                # "coat" names the topcoat and the raincoat, "shoe" the snowshoe.
+                or (word.endswith(w) and len(word) - len(w) <= 5)
+            )
+            for w in said
         ):
             score += min(len(word), 8) / 8
     return score
