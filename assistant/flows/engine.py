@@ -42,7 +42,7 @@ from assistant.flows.context import (
 )
 from assistant.flows.context import catalog_reset as catalog_reset
 from assistant.flows.identity import MAX_VERIFY_ATTEMPTS as MAX_VERIFY_ATTEMPTS
-from assistant.flows.identity import verification_step
+from assistant.flows.identity import postal_codes, verification_step
 from assistant.flows.orders_flow import (
     ADDRESS_WORDS,
     ITEM_WORDS,
@@ -348,10 +348,11 @@ def _pick_from_list(ctx: Ctx, text: str, prediction: nlu_intents.Prediction) -> 
         return None
     state.focus_order = ref.unique
     ctx.ent = dataclasses.replace(ctx.ent, order_numbers=(ref.unique,))
-    if ctx.understood is not None and not ctx.understood.has("select"):
-        ctx.understood = dataclasses.replace(
-            ctx.understood, acts=(*ctx.understood.acts, acts.Act("select"))
-        )
+    if ctx.understood is not None:
+        # A pick, not a new request: the classifier's reading of "the green one" goes.
+        kept = [a for a in ctx.understood.acts if a.kind in ("deny", "correct", "small_talk")]
+        ctx.understood = dataclasses.replace(ctx.understood, acts=(*kept, acts.Act("select")))
+        ctx.turn.acts = ctx.understood.labels()
     return state.last_intent or "order_status"
 
 
@@ -406,10 +407,13 @@ def _understand(ctx: Ctx) -> None:
     if ctx.ent.order_numbers:
         prediction = acts.about_the_shop(prediction)
     guest = ctx.customer is None
-    identity = guest and bool(
-        ctx.ent.emails
-        or ctx.ent.zip_codes
-        or (state.task is not None and state.task.name == "identify" and ctx.ent.order_numbers)
+    identifying = state.task is not None and state.task.name == "identify"
+    codes = postal_codes(ctx.text, ctx.ent.zip_codes, asked=identifying)
+    identity = guest and bool(ctx.ent.emails or codes or (identifying and ctx.ent.order_numbers))
+    held = (
+        state.pending.action
+        if state.pending is not None
+        else (state.task.name if state.task is not None else None)
     )
     ctx.understood = acts.understand(
         ctx.text,
@@ -422,6 +426,7 @@ def _understand(ctx: Ctx) -> None:
         else None,
         identity=identity,
         listed=bool(state.listed_orders),
+        task_intent=ACTION_INTENT.get(held) if held else None,
     )
     ctx.turn.acts = ctx.understood.labels()
 
@@ -429,6 +434,8 @@ def _understand(ctx: Ctx) -> None:
 def _settle_acts(ctx: Ctx, piece: str, label: str, *, first: bool) -> None:
     if ctx.understood is None or ctx.resuming:
         return
+    if ctx.understood.has("select") and label == ctx.state.last_intent:
+        return  # picking from a list goes on with the request that listed them
     ctx.understood = acts.with_intent(ctx.understood, label, piece, first=first)
     ctx.turn.acts = ctx.understood.labels()
 

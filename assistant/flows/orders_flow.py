@@ -170,7 +170,9 @@ def _refuse_status(ctx: Ctx, order: Order, what: str) -> None:
 
 # --- change an order ---------------------------------------------------------------------------
 
-ADDRESS_WORDS = re.compile(r"\b(address|ship(ping)? to|deliver(y)? to|zip|postcode|moved)\b", re.I)
+ADDRESS_WORDS = re.compile(
+    r"\b(ad+res+e?s?|addy|ship(ping)? to|deliver(y)? to|send it to|zip|postcode|moved)\b", re.I
+)
 PAYMENT_WORDS = re.compile(r"\b(pay(ment)?|card|paypal|gift ?card|visa|mastercard|amex)\b", re.I)
 ITEM_WORDS = re.compile(r"\b(size|colou?r|swap|instead|variant|smaller|bigger|larger)\b", re.I)
 
@@ -261,6 +263,14 @@ _ADDRESS_COMPACT = re.compile(
     r"(?P<zip>\d[\d -]{2,9}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)"
     r"\s*(?:[,\n ]\s*(?P<country>[A-Za-z .]{2,40}))?\s*\.?\s*$"
 )
+# No commas at all: "501 congress ave austin tx 78701". The street ends at its suffix word.
+_ADDRESS_BARE = re.compile(
+    r"^\s*(?P<line1>\d+[A-Za-z]?\s+[^,\n]*?\b(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|"
+    r"drive|ln|lane|way|ct|court|pl|place|hwy|highway|pkwy|parkway|ter|terrace|cir|circle|sq|"
+    r"square)\.?)(?P<line2>)\s+(?P<city>[A-Za-z][A-Za-z .'-]*?)\s+(?P<region>[A-Za-z]{2,3})\.?\s+"
+    r"(?P<zip>\d{4,5}(?:-\d{4})?)(?P<country>)\s*\.?\s*$",
+    re.IGNORECASE,
+)
 _AU_STATES = frozenset(["NSW", "VIC", "QLD", "WA", "SA", "TAS", "ACT", "NT"])
 _CA_PROVINCES = frozenset(
     ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
@@ -280,7 +290,11 @@ def _country_guess(region: str, postal: str) -> str:
 
 
 def parse_address(text: str, full_name: str) -> dict[str, str] | None:
-    m = _ADDRESS.match(text.strip()) or _ADDRESS_COMPACT.match(text.strip())
+    m = (
+        _ADDRESS.match(text.strip())
+        or _ADDRESS_COMPACT.match(text.strip())
+        or _ADDRESS_BARE.match(text.strip())
+    )
     if not m:
         return None
     default = _country_guess(m.group("region") or "", m.group("zip") or "")
@@ -291,12 +305,17 @@ def parse_address(text: str, full_name: str) -> dict[str, str] | None:
     line1 = m.group("line1").strip()
     if not re.search(r"\d", line1):
         return None
+    city = m.group("city").strip()
+    if text.islower():  # "501 congress ave austin tx 78701" is stored as an address is written
+        line1, city = line1.title(), city.title()
     return {
         "full_name": full_name,
         "line1": line1,
         "line2": (m.group("line2") or "").strip(),
-        "city": m.group("city").strip(),
-        "region": (m.group("region") or "").strip(),
+        "city": city,
+        "region": (m.group("region") or "").strip().upper()
+        if len((m.group("region") or "").strip()) <= 3
+        else (m.group("region") or "").strip(),
         "postal_code": m.group("zip").strip(),
         "country": country,
     }

@@ -118,8 +118,10 @@ def fill_task(ctx: Ctx) -> bool:
         if method is None:
             if re.search(r"\b(gift|store credit|credit)\b", text, re.I):
                 method = "gift_card"
-            elif re.search(r"\b(original|card|back|same|paypal|bank)\b", text, re.I):
-                method = "original"
+            elif re.search(
+                r"\b(original|card|back|same|paypal|bank|refund\w*|money)\b", text, re.I
+            ):
+                method = "original"  # "refund please": money back, not store credit
         if method is None:
             if switching:
                 ctx.state.task = None

@@ -174,6 +174,14 @@ _CORRECT = re.compile(
     r"wrong\s+(order|one|item|size))\b",
     re.IGNORECASE,
 )
+_GREETING = re.compile(
+    r"^\W*(hi+|hello|hey+|hiya|yo|howdy|good\s+(morning|afternoon|evening|day)|greetings|dear)\b",
+    re.IGNORECASE,
+)
+_CLOSING = (
+    ("thanks", re.compile(r"\b(thanks|thank\s+you|thx|ty|cheers|ta)\b", re.IGNORECASE)),
+    ("goodbye", re.compile(r"\b(bye+|goodbye|see\s+ya|see\s+you|cya|take\s+care)\b", re.I)),
+)
 _SELECT = re.compile(
     r"\b(the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th|top|bottom|"
     r"latest|newest|oldest)(\s+one|\s+order)?\b",
@@ -213,6 +221,7 @@ def understand(
     asking: str | None,
     identity: bool,
     listed: bool,
+    task_intent: str | None = None,
 ) -> Understanding:
     """The acts of one message, read with what the dialogue is waiting for: a confirmation
     (`confirming`), a detail of a task (`asking`: "reason", "address", ...), a choice among the
@@ -220,22 +229,31 @@ def understand(
     message (negated intents already taken out, `intent_after_negation`)."""
     found: list[Act] = []
     words = len(text.split())
+    waiting = confirming or asking is not None
+    if _GREETING.search(text) and prediction.label != "greeting":
+        found.append(Act("small_talk", "greeting"))  # "hi, where's my order?"
     if negated or _DENY.search(text):
         found.append(Act("deny"))
     elif _AFFIRM.search(text) and (confirming or words <= 3):
         found.append(Act("affirm"))
     if identity:
         found.append(Act("identity"))
-    if found and found[0].kind == "deny" and _CORRECT.search(text):
+    correcting = bool(_CORRECT.search(text)) and (any(a.kind == "deny" for a in found) or waiting)
+    if correcting:
         found.append(Act("correct"))
     if listed and _SELECT.search(text):
         found.append(Act("select"))
     act = intent_act(prediction.label, text)
-    waiting = confirming or asking is not None
+    if act is not None and task_intent is not None and prediction.label == task_intent:
+        # The task under way, named again ("the belt, it's too small"): a detail of it.
+        act = None if correcting else Act("inform")
     if act is not None and not (waiting and not prediction.is_sure):
         found.append(act)
-    elif asking is not None and not found:
+    elif asking is not None and not any(a.kind in ("inform", "correct") for a in found):
         found.append(Act("inform"))  # the detail the last reply asked for
+    for kind, pattern in _CLOSING:
+        if pattern.search(text) and Act("small_talk", kind) not in found:
+            found.append(Act("small_talk", kind))  # "thanks, bye"
     return Understanding(acts=tuple(found), intent=prediction.label, negated=negated, rest=rest)
 
 
@@ -245,7 +263,15 @@ def with_intent(understood: Understanding, label: str, text: str, *, first: bool
     act = intent_act(label, text)
     kept = list(understood.acts)
     if first:
-        kept = [a for a in kept if a.kind not in _INTENT_ACTS and a.kind != "inform"]
+        # A greeting or a thanks around the request stays ("hi, where's my order?").
+        social = label in SOCIAL
+        kept = [
+            a
+            for a in kept
+            if a.kind not in _INTENT_ACTS - {"small_talk"}
+            and a.kind != "inform"
+            and not (social and a.kind == "small_talk")
+        ]
     if act is not None and act not in kept:
         kept.append(act)
     return Understanding(
