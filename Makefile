@@ -16,7 +16,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev services migrate seed model assistant bench-chat bench-bot bench-reliability screenshots clean
+.PHONY: run test lint setup setup-dev services migrate seed model assistant bench-chat bench-bot bench-reliability eval-understanding screenshots clean
 
 run: setup services migrate seed model assistant
 	@PY=$(PY) scripts/run.sh
@@ -37,6 +37,17 @@ bench-reliability: setup-dev services model migrate
 
 bench-bot: setup-dev services model
 	$(PY) bench/bot.py
+
+# Understanding on the frozen outside evaluation set (tests/eval/, docs/assistant.md), on a
+# freshly seeded demo shop in a scratch SQLite database.
+EVAL_DB := $(CURDIR)/data/eval-understanding.sqlite3
+eval-understanding: setup-dev model
+	@rm -f $(EVAL_DB)
+	DATABASE_URL=sqlite:///$(EVAL_DB) $(PY) manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(EVAL_DB) $(PY) manage.py seed_demo
+	DATABASE_URL=sqlite:///$(EVAL_DB) $(PY) manage.py eval_nlu --file tests/eval/outside_messages.jsonl
+	DATABASE_URL=sqlite:///$(EVAL_DB) $(PY) manage.py eval_bot \
+		--file tests/eval/outside_conversations.yaml || true
 
 # Retake the screenshots in docs/images/ (the browser tests, saving what they see).
 screenshots: setup-dev services
