@@ -6,7 +6,7 @@ import re
 import unicodedata
 import uuid
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from chatbot.models import Conversation, Message, MessageState
 from chatbot.tokens import ChatGrant
@@ -88,17 +88,31 @@ def customer_for_name_and_zip(*, name: str, zip_code: str) -> Customer | None:
     if len(parts) < 2:
         return None
     first, last = parts[0], " ".join(parts[1:])
-    zip5 = zip_code[:5]
-    matches = (
-        Customer.objects.filter(first_name__iexact=first, last_name__iexact=last)
-        .filter(
-            Q(addresses__postal_code__startswith=zip5)
-            | Q(orders__shipping_address__postal_code__startswith=zip5)
-        )
-        .distinct()[:2]
-    )
-    found = list(matches)
+    wanted = _postal_key(zip_code)
+    if len(wanted) < 3:
+        return None  # "zip 60" would be a prefix of thousands of codes
+    found = []
+    for customer in Customer.objects.filter(first_name__iexact=first, last_name__iexact=last)[:20]:
+        codes = set(customer.addresses.values_list("postal_code", flat=True))
+        codes |= {
+            str((o.shipping_address or {}).get("postal_code", ""))
+            for o in customer.orders.only("shipping_address")[:200]
+        }
+        if any(_postal_same(wanted, _postal_key(c)) for c in codes if c):
+            found.append(customer)
     return found[0] if len(found) == 1 else None
+
+
+def _postal_key(code: str) -> str:
+    return re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", code)).upper()
+
+
+def _postal_same(given: str, stored: str) -> bool:
+    """The same postal code: equal once spaces and dashes go, or a US ZIP and its ZIP+4."""
+    if given == stored:
+        return True
+    us = re.compile(r"\d{5}(\d{4})?")
+    return bool(us.fullmatch(given) and us.fullmatch(stored) and given[:5] == stored[:5])
 
 
 def _orders_for_bot(customer: Customer) -> QuerySet[Order]:

@@ -4,7 +4,7 @@ sue a supervisor, and staff is a shop admin."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -175,3 +175,22 @@ def order_in_status(tee: dict[str, ProductVariant], system: Actor) -> OrderMaker
         return order
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_shop(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo shop, seeded once for a test module inside a transaction rolled back at its end;
+    each test's `db` fixture runs in a savepoint within it."""
+    from django.db import transaction
+
+    from assistant.flows import engine, knowledge
+    from orders.demo.seed import seed_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_demo()
+        knowledge.index_reset()
+        engine.catalog_reset()
+        yield
+        transaction.set_rollback(True)
+    knowledge.index_reset()
+    engine.catalog_reset()

@@ -183,16 +183,12 @@ def answer_pending(ctx: Ctx) -> bool:
     if pending is None:
         return False
     answer = action.get("answer") if action is not None else guard.yes_or_no(ctx.text)
-    if action is None and answer == "no" and pending.order and ctx.customer is not None:
+    if action is None and answer is not None and pending.order and ctx.customer is not None:
+        # "no not that one!! the one with the sunglasses", and "ok actually the one with the
+        # hiking pack" too: a yes that names another order is no yes for this one.
         other = _other_order(ctx, pending.order)
-        if other is not None and pending.action in (
-            "cancel",
-            "swap",
-            "address",
-            "payment",
-            "return",
-        ):
-            # "no not that one!! the one with the sunglasses": the same request, another order.
+        movable = pending.action in ("cancel", "swap", "address", "payment", "return")
+        if other is not None and movable:
             from assistant.flows.engine import ACTION_INTENT, HANDLERS  # the engine imports us
 
             state.pending = None
@@ -200,16 +196,33 @@ def answer_pending(ctx: Ctx) -> bool:
             ctx.state.focus_order = other
             ctx.turn.intent = f"{pending.action}:other_order"
             ctx.turn.say(f"OK, not {pending.order}; nothing was changed on it.")
-            if pending.action in ("cancel", "address", "payment"):
-                # The same details (a reason, an address, a payment method) for that order;
-                # propose checks them against it.
+            target = selectors.order_for_bot(customer=ctx.customer, number=other)
+            allowed = target is not None and (
+                target.is_cancellable if pending.action == "cancel" else target.is_modifiable
+            )
+            if pending.action in ("cancel", "address", "payment") and allowed:
+                # The same details (a reason, an address, a payment method) for that order.
                 from assistant.flows.state import Task
 
                 state.task = Task(name=pending.action, order=other, slots=dict(pending.params))
                 propose(ctx)
             else:
+                # Its handler says what can and can't be done with that order.
                 HANDLERS[ACTION_INTENT[pending.action]](ctx)
             return True
+    if (
+        action is None
+        and answer == "yes"
+        and _CORRECTION.search(ctx.text)
+        and (state.task is None or state.task.name not in ("swap", "return", "place_order"))
+    ):
+        # "ok actually…" with nothing it could correct: ask again rather than act on it.
+        ctx.turn.intent = "confirm:unclear"
+        ctx.turn.say("Just to be sure: shall I go ahead with the request above?")
+        ctx.turn.confirm(
+            pending.id, YES_LABEL.get(pending.action, "Yes"), NO_LABEL.get(pending.action, "No")
+        )
+        return True
     correction = (
         (answer == "no" and not bare_no(ctx.text))
         or bool(_CORRECTION.search(ctx.text))

@@ -69,6 +69,7 @@ from assistant.flows.state import DialogueState, Task
 from assistant.replies.turn import Turn
 from assistant.understanding import acts, guard, references
 from assistant.understanding import intents as nlu_intents
+from assistant.understanding.entities import normalize as nlu_entities_normalize
 from chatbot import services
 from chatbot.models import Conversation, Message
 
@@ -299,6 +300,17 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         label = "product_refine"  # "something in red" right after a recommendation
     if label == nlu_intents.NOT_SURE and help_is_sure(piece):
         label = "help_center"  # "do you sell gift cards?": the help center knows
+    if label in ctx.negated:
+        # However it was reached ("don't cancel the first one" picking from a cancel list, a
+        # follow-up of a cancel): what the customer said not to do is never done.
+        ctx.turn.say("What would you like me to do instead?")
+        ctx.turn.chips(*MENU)
+        return
+    if ctx.ent.order_numbers and not re.search(
+        r"[^\W\d_]{2,}", ORDERISH.sub(" ", nlu_entities_normalize(piece))
+    ):
+        # Just an order number ("ＳＤ－１００３３０", a chip): what about it.
+        label = ctx.state.last_intent or "order_status"
     _settle_acts(ctx, piece, label, first=first)
     if label == nlu_intents.NOT_SURE:
         _not_sure(ctx)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from assistant.flows.context import Ctx, entities, handoff
+from assistant.flows.state import Task
+from assistant.understanding import references
 from chatbot import selectors, services
 from orders.models import Customer
 
@@ -29,7 +31,7 @@ _NOT_A_NAME = frozenset(
 # country's form (4-digit Australian, 6-digit Indian, letters and digits in the UK and Canada).
 _POSTCODE = re.compile(
     r"\b(?:zip|zipcode|zip\s+code|post\s?code|postal\s+code|pin\s?code)\s*(?:is|:|=|-)?\s*"
-    r"([A-Za-z]{0,2}\d[A-Za-z0-9]{1,3}(?:[ -]?\d[A-Za-z0-9]{1,3})?)\b",
+    r"([A-Za-z]{0,2}\d[A-Za-z0-9]{2,3}(?:[ -]?\d[A-Za-z0-9]{1,3})?)\b",
     re.IGNORECASE,
 )
 # A number on its own that can only be the postal code the assistant asked for.
@@ -103,6 +105,15 @@ def verification_step(ctx: Ctx) -> bool:
         given["email"] = ent.emails[0]
     if ent.order_numbers:
         given["order"] = ent.order_numbers[0]
+    elif ent.emails:
+        # "hannah@example.com 100330": next to an email, a run of digits is the order number
+        # (in the shop's format or not; it is matched among that email's orders).
+        rest = ctx.text
+        for email in ent.emails:
+            rest = re.sub(re.escape(email), " ", rest, flags=re.IGNORECASE)
+        candidates = [k for k, digits in references.number_candidates(rest) if len(digits) >= 4]
+        if candidates:
+            given["order"] = candidates[0]
     if names:
         given["name"] = names[0]
     if codes:
@@ -116,18 +127,20 @@ def verification_step(ctx: Ctx) -> bool:
         )
     if customer is None and "name" in given and "zip" in given:
         attempted = True
-        # Each reading of the name (with or without a lead-in word) against each code: one try.
-        for name in dict.fromkeys([given["name"], *names]):
-            for code in dict.fromkeys([given["zip"], *codes]):
-                customer = selectors.customer_for_name_and_zip(name=name, zip_code=code)
-                if customer is not None:
-                    break
+        # A few readings of the name (with or without a lead-in word) against one code: one
+        # try. Only ever one code a try, so a list of codes can't be guessed through.
+        for name in list(dict.fromkeys([given["name"], *names]))[:3]:
+            customer = selectors.customer_for_name_and_zip(name=name, zip_code=given["zip"])
             if customer is not None:
                 break
     ctx.turn.intent = "verify"
     if not attempted:
-        if not identifying:
+        if not identifying and "email" not in given:
             return False
+        if not identifying:
+            # An email given unasked: they are identifying; the rest of the message waits.
+            state.resume_text = state.resume_text or (ctx.text if _asks_more(ctx.text) else None)
+            state.task = Task(name="identify", asking="identity")
         if "email" in given:
             ctx.turn.say("Thanks. Now the number of one of your orders, please (like SD-100123).")
         elif "name" in given:

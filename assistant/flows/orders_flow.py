@@ -517,7 +517,7 @@ def return_kind_switch(ctx: Ctx, task: Task) -> bool:
     wants_refund = bool(_REFUND_WORDS.search(ctx.text)) and (
         bool(_NO_EXCHANGE.search(ctx.text)) or not _EXCHANGE.search(ctx.text)
     )
-    if kind != "exchange" and wants_exchange and "refund" not in ctx.negated:
+    if kind != "exchange" and wants_exchange:
         task.slots["kind"] = "exchange"
         task.slots.pop("refund_method", None)
     elif kind == "exchange" and wants_refund:

@@ -89,7 +89,8 @@ _TASK_VERBS: tuple[tuple[str, str], ...] = (
 )
 _FILLER = r"(?:(?:want|wanna|need|asking|ask|trying|try|mean|meant|going|gonna|looking|like|"
 _FILLER += r"to|for|a|an|the|me|you|it|anything|any|about|be|get|getting|my|order|please|pls|"
-_FILLER += r"i|you|u|yet|just|even|actually|really|at|all|talk|speak|chat|with)\s+){0,5}"
+_FILLER += r"i|you|u|yet|just|even|actually|really|at|all|talk|speak|chat|with|say|said|tell|"
+_FILLER += r"told|dare|ever|ask|asked|wanted|that|this|them)\s+){0,5}"
 # "No" negates only what follows it at once ("no cancellation please", "no need for the
 # tracking"): "no I want to cancel" is a request.
 _NO = r"(?:no+\s+(?:need\s+(?:to|for)\s+(?:a\s+|an\s+|the\s+|any\s+)?)?)"

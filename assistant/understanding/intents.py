@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
 import tempfile
 import threading
@@ -299,12 +300,75 @@ def classifier_train(
     DATA_FILE), plus the active database examples, which win over a file line with the same
     text (that is how staff correct a label)."""
     wanted = set(splits)
-    examples, vectors = file_embeddings(path or DATA_FILE)
+    taught = database_examples() if include_database else []
+    # A trained classifier is cached on disk under what it learned from (the file's bytes, the
+    # splits, the taught examples, the encoder), so a worker that starts, or a process whose
+    # examples come back as they were, loads it in milliseconds instead of fitting for seconds.
+    source = path or DATA_FILE
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError as error:
+        raise DataFileError(f"No such file: {source}") from error
+    key = hashlib.sha256(
+        b"\0".join(
+            [
+                CLASSIFIER_VERSION.encode(),
+                encoder.model_id().encode(),
+                data,
+                repr(sorted(wanted)).encode(),
+                repr(sorted((e.text, e.label) for e in taught)).encode(),
+            ]
+        )
+    ).hexdigest()[:24]
+    cached = _classifier_load(key)
+    if cached is not None:
+        return cached
+    classifier = _classifier_fit(source, wanted, taught)
+    _classifier_store(key, classifier)
+    return classifier
+
+
+# Bump when IntentClassifier's fields or features change, so old cached classifiers are ignored.
+CLASSIFIER_VERSION = "2026-12-02"
+
+
+def _classifier_path(key: str) -> Path:
+    return _cache_dir() / f"classifier-{key}.pkl"
+
+
+def _classifier_load(key: str) -> IntentClassifier | None:
+    try:
+        with _classifier_path(key).open("rb") as handle:
+            loaded = pickle.load(handle)  # our own cache under DATA_DIR, written below
+    except FileNotFoundError:
+        return None
+    except Exception:  # a cache written by another version: train again
+        log.warning("Ignoring the unreadable cached classifier %s", _classifier_path(key))
+        return None
+    return loaded if isinstance(loaded, IntentClassifier) else None
+
+
+def _classifier_store(key: str, classifier: IntentClassifier) -> None:
+    target = _classifier_path(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            pickle.dump(classifier, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, target)
+        for old in target.parent.glob("classifier-*.pkl"):
+            if old != target and time.time() - old.stat().st_mtime > 7 * 24 * 3600:
+                old.unlink(missing_ok=True)  # classifiers nobody loaded for a week
+    except OSError as error:
+        log.warning("Could not cache the classifier: %s", error)
+
+
+def _classifier_fit(source: Path, wanted: set[str], taught: Sequence[Example]) -> IntentClassifier:
+    examples, vectors = file_embeddings(source)
     keep = [i for i, e in enumerate(examples) if e.split in wanted]
-    if include_database and (taught := database_examples()):
+    if taught:
         taught_texts = {e.text.casefold() for e in taught}
         keep = [i for i in keep if examples[i].text.casefold() not in taught_texts]
-        chosen = [examples[i] for i in keep] + taught
+        chosen = [examples[i] for i in keep] + list(taught)
         matrix = np.concatenate([vectors[keep], encoder.encode([e.text for e in taught])])
     else:
         chosen = [examples[i] for i in keep]

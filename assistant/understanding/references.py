@@ -73,7 +73,7 @@ def match_numbers(text: str, numbers: Iterable[str]) -> list[str]:
     found: list[str] = []
     for key, digits in number_candidates(text):
         hit = by_key.get(key)
-        if hit is None and len(by_digits.get(digits, [])) == 1:
+        if hit is None and key == digits and len(by_digits.get(digits, [])) == 1:
             hit = by_digits[digits][0]
         if hit is not None and hit not in found:
             found.append(hit)
@@ -132,9 +132,10 @@ _POSITIONS = {
     "last": -1,
     "bottom": -1,
 }
+# "the last one" is the bottom of the list; "my last order" is the newest (`_RECENT`).
 _POSITION = re.compile(
-    r"\b(?:the\s+)?(first|1st|top|second|2nd|third|3rd|fourth|4th|fifth|5th|last|bottom)\s+"
-    r"(?:one|order|on\s+(?:the|your)\s+list)\b",
+    r"\b(?:the\s+)?(?:(first|1st|top|second|2nd|third|3rd|fourth|4th|fifth|5th)\s+"
+    r"(?:one|order|on\s+(?:the|your)\s+list)|(last|bottom)\s+(?:one|on\s+(?:the|your)\s+list))\b",
     re.I,
 )
 _RECENT = re.compile(r"\b(latest|newest|most recent|last|recent)\s+(order|one|purchase)\b", re.I)
@@ -337,7 +338,7 @@ def refer(
     # By position in the list shown last.
     m = _POSITION.search(text)
     if m and listed:
-        index = _POSITIONS[m.group(1).lower()]
+        index = _POSITIONS[(m.group(1) or m.group(2)).lower()]
         if -len(listed) <= index < len(listed):
             return Reference((listed[index],), "position")
     # By month placed.

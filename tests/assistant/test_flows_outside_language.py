@@ -130,3 +130,62 @@ def test_a_guest_verifies_with_a_lead_in_and_a_request_in_the_same_message(
     reply = _say(chat2, f"hi its alice@example.com and the order is {order.number}, where is it?")
     assert "you're verified" in reply.text
     assert order.number in reply.text and "processing" in reply.text.lower(), reply.text
+
+
+@pytest.mark.django_db
+def test_a_postcode_prefix_or_a_list_of_codes_never_verifies(alice: Customer) -> None:
+    zip_code = alice.addresses.get().postal_code
+    chat = _chat(None)
+    _say(chat, "where is my order?")
+    reply = _say(chat, f"alice martin zip {zip_code[:2]}")
+    assert "verified" not in reply.text
+    # Only the first code of a message is tried: a list can't be guessed through.
+    reply = _say(chat, f"alice martin 11111, 22222, {zip_code}")
+    assert "you're verified" not in reply.text
+    assert _state(chat).verify_failures == 1
+    chat.refresh_from_db()
+    assert chat.verified_customer_id is None
+
+
+@pytest.mark.django_db
+def test_refusals_reached_another_way_are_refusals_too(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
+    first = order_in_status(alice, OrderStatus.PROCESSING)
+    second = order_in_status(alice, OrderStatus.PROCESSING)
+    chat = _chat(alice)
+    _say(chat, "I want to cancel an order")  # lists both
+    reply = _say(chat, "don't cancel the first one")
+    assert "confirm" not in _types(reply)
+    state = _state(chat)
+    assert state.pending is None and (state.task is None or state.task.name != "cancel")
+    # While a cancel asks for its reason, "I didn't say to cancel" is no reason.
+    _say(chat, f"cancel {second.number}")
+    reply = _say(chat, f"I didn't say to cancel {second.number}")
+    assert "confirm" not in _types(reply)
+    assert _state(chat).pending is None
+    for order in (first, second):
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_yes_that_names_another_order_is_no_yes_and_a_moved_proposal_checks_the_order(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
+    vest = _renamed(order_in_status(alice, OrderStatus.PROCESSING), item="Quilted Puffer Vest")
+    pack = _renamed(order_in_status(alice, OrderStatus.SHIPPED), item="Hiking Daypack")
+    shades = _renamed(order_in_status(alice, OrderStatus.PROCESSING), item="Polarized Sunglasses")
+    chat = _chat(alice)
+    _say(chat, f"cancel {vest.number}, ordered it by mistake")
+    assert _state(chat).pending is not None
+    reply = _say(chat, "ok actually the one with the hiking pack")
+    # Not executed on the vest, and the shipped daypack can't be cancelled: no proposal.
+    vest.refresh_from_db()
+    assert vest.status == OrderStatus.PROCESSING
+    assert "confirm" not in _types(reply)
+    assert pack.number in reply.text
+    _say(chat, f"cancel {vest.number}, ordered it by mistake")
+    reply = _say(chat, "no, the sunglasses one")
+    pending = _state(chat).pending
+    assert pending is not None and pending.order == shades.number, reply.text

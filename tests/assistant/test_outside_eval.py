@@ -12,36 +12,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from assistant.evaluation import scenarios_load, suite_run
-from assistant.flows import engine, knowledge
 from assistant.understanding import intents
 from assistant.understanding.acts import intent_after_negation, negated_tasks
-from orders.demo.seed import seed_demo
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 MONTHS = re.compile(
     r"\b(january|february|march|april|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
 )
-
-
-@pytest.fixture(scope="module")
-def demo_shop(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo()
-        knowledge.index_reset()
-        engine.catalog_reset()
-        yield
-        transaction.set_rollback(True)
-    knowledge.index_reset()
-    engine.catalog_reset()
 
 
 @pytest.mark.django_db

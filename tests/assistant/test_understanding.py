@@ -4,6 +4,9 @@ references to orders, addresses on one line, and how intents adjust to them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +40,9 @@ ORDERS = [
         ("it's not a payment problem, the parcel never came", {"payment_issue"}),
         ("I'm not complaining, thanks for the help", {"complaint"}),
         ("I don't want to talk to a human, just check my order", {"human_agent"}),
+        ("I didn't say to cancel SD-100286", {"cancel_order"}),
+        ("i never said cancel", {"cancel_order"}),
+        ("don't you dare cancel my order", {"cancel_order"}),
         # Requests, not refusals:
         ("No I want to cancel my order", set()),
         ("cancel it, I don't want it anymore", set()),
@@ -91,6 +97,7 @@ def test_order_numbers_match_whatever_format_the_shop_uses() -> None:
     assert references.match_numbers(said, shop) == expected
     assert references.match_numbers("W8665881 please", shop) == ["#W8665881"]
     assert references.match_numbers("8665881", shop) == ["#W8665881"]
+    assert references.match_numbers("AB8665881", shop) == []  # other letters: another number
     # A zip code, a price and an email are no order numbers.
     assert references.match_numbers("zip 98101, $8665881, 8665881@example.com", shop) == []
 
@@ -107,6 +114,8 @@ def test_order_numbers_match_whatever_format_the_shop_uses() -> None:
         ("cancel the pending one", ("SD-2",), "status"),
         ("the second one", ("SD-4",), "position"),
         ("my latest order", ("SD-1",), "recent"),
+        ("my last order please", ("SD-1",), "recent"),  # the newest, not the bottom of a list
+        ("the last one", ("SD-4",), "position"),
         ("where is my order", (), ""),
     ],
 )
@@ -157,3 +166,37 @@ def test_acts_of_a_message_read_with_the_dialogue_state() -> None:
         listed=False,
     )
     assert answer.labels() == ["inform"]
+
+
+def test_a_trained_classifier_is_cached_under_what_it_learned(tmp_path: Any) -> None:
+    from django.conf import settings
+
+    from assistant.understanding import intents
+
+    lines = [
+        ("where is my order", "order_status"),
+        ("has my parcel shipped", "order_status"),
+        ("cancel my order", "cancel_order"),
+        ("please cancel it", "cancel_order"),
+    ]
+    data = tmp_path / "tiny.jsonl"
+    data.write_text(
+        "".join(json.dumps({"text": t, "label": lb, "split": "train"}) + "\n" for t, lb in lines)
+    )
+    cache = Path(settings.DATA_DIR) / "nlu"
+    before = set(cache.glob("classifier-*.pkl"))
+    first = intents.classifier_train(path=data, include_database=False)
+    made = set(cache.glob("classifier-*.pkl")) - before
+    assert len(made) == 1
+    again = intents.classifier_train(path=data, include_database=False)
+    assert again is not first  # read back from the cache
+    assert again.predict("cancel it please").label == first.predict("cancel it please").label
+    data.write_text(
+        data.read_text()
+        + json.dumps({"text": "stop my order", "label": "cancel_order", "split": "train"})
+        + "\n"
+    )
+    intents.classifier_train(path=data, include_database=False)
+    assert len(set(cache.glob("classifier-*.pkl")) - before) == 2  # new data, new classifier
+    for path in set(cache.glob("classifier-*.pkl")) - before:
+        path.unlink()

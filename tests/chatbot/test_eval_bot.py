@@ -3,13 +3,11 @@ catches a scenario that doesn't hold (so these tests can fail)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from assistant.evaluation import (
     DEMO_FILE,
@@ -21,26 +19,10 @@ from assistant.evaluation import (
     scenarios_load,
     suite_run,
 )
-from assistant.flows import engine, knowledge
 from chatbot.models import Conversation
-from orders.demo.seed import seed_demo
 from orders.models import Order
 
 SCENARIOS = scenarios_load(DEMO_FILE)
-
-
-@pytest.fixture(scope="module")
-def demo_shop(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The demo shop, seeded once for this module inside a transaction rolled back at its end;
-    each test's `db` fixture runs in a savepoint within it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo()
-        knowledge.index_reset()
-        engine.catalog_reset()
-        yield
-        transaction.set_rollback(True)
-    knowledge.index_reset()
-    engine.catalog_reset()
 
 
 @pytest.fixture
