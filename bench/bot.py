@@ -4,9 +4,8 @@
 
 1. Turns that need no language model (intent + tool + grounded reply, `BOT_LLM_MODE=off`): the
    time `assistant.replies.pipeline.reply_generate` takes for each, from the stored customer
-   message to the
-   finished reply (events published to Redis included), on a freshly seeded demo shop in a
-   scratch SQLite database. Target: under 50 ms at the median.
+   message to the finished reply (events published to Redis included), on a freshly seeded demo
+   shop in a scratch SQLite database. Target: under 50 ms at the median.
 2. With the bundled model (`BOT_LLM_MODE=rewrite`, SmolLM2-135M on the CPU): how often its wording
    passes the grounding check, so the customer gets the model's words, and how often the draft
    is sent instead, with the reasons. Skipped with `--llm-turns 0`.

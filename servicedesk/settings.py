@@ -286,8 +286,7 @@ CHAT_RATE_BURST = envint("CHAT_RATE_BURST", "5")  # messages a connection may se
 CHAT_RATE_PER_MINUTE = envint("CHAT_RATE_PER_MINUTE", "20")  # ...refilled at this rate
 CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "200")  # delta coalescing window
 # The reply sweep (assistant.replies.pipeline.reply_sweep): a customer message whose reply made no
-# progress
-# for CHAT_REPLY_RETRY_S is queued again (at most CHAT_REPLY_MAX_REQUEUES times); one still
+# progress for CHAT_REPLY_RETRY_S is queued again (at most CHAT_REPLY_MAX_REQUEUES times); one still
 # unanswered CHAT_REPLY_GIVE_UP_S after it was sent gets the apology and the offer of a human.
 CHAT_REPLY_RETRY_S = envint("CHAT_REPLY_RETRY_S", "20")
 CHAT_REPLY_GIVE_UP_S = envint("CHAT_REPLY_GIVE_UP_S", "90")

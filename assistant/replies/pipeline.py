@@ -4,8 +4,7 @@ The dialogue manager (`assistant.flows.engine.respond`) decides what to say and 
 producing a grounded draft. Where the language model is enabled (`BOT_LLM_MODE=rewrite`) and the
 draft allows it, the model rewords the draft; every sentence it writes passes the grounding check
 (`assistant.replies.grounding`) before it reaches the customer, and if one fails, the customer gets
-the
-draft instead. Either way the reply streams."""
+the draft instead. Either way the reply streams."""
 
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
-"""What a customer's message asks for: one of the 17 `Intent`s, or "not sure".
+"""What a customer's message asks for: one of the 18 `Intent`s, or "not sure".
 
 The classifier is a logistic regression on sentence embeddings (`assistant.understanding.encoder`)
-and the
-text's n-grams, blended with a nearest-neighbour vote: the regression generalises across
+and the text's n-grams, blended with a nearest-neighbour vote: the regression generalises across
 phrasings, the neighbours pin down messages that closely match a taught example (including one
 staff added a minute ago, which the regression, weighing it against hundreds of others, may not
 yet follow). Trained on the "train" lines of `data/intents.jsonl` plus the active
-`IntentExample` rows: about 1 s once the file's embeddings are cached under `DATA_DIR/nlu` (see
-`file_embeddings`), about 7 s the first time.
+`IntentExample` rows: about 8 s once the file's embeddings are cached under `DATA_DIR/nlu` (see
+`file_embeddings`), longer the first time; a trained classifier is cached there too
+(`classifier_train`) and loads in milliseconds.
 
 Below `CONFIDENCE_THRESHOLD` the answer is "not sure": the bot should ask rather than act.
 """
