@@ -18,7 +18,8 @@ search costs one query encoding (about 8 ms) plus a few milliseconds of SQL and 
 
 A rebuild encodes only texts this process has not encoded before, and the whole index is cached
 under `DATA_DIR/nlu`, keyed by a hash of the model and the texts (as
-`assistant.understanding.intents` does), so a worker start reads a file instead of encoding the catalog (a few seconds).
+`assistant.understanding.intents` does), so a worker start reads a file instead of encoding the
+catalog (a few seconds).
 
 The free-text product description is embedded for ranking but never copied into what the bot
 says: a `Recommendation.reason` is built from structured fields only, because a description is
