@@ -288,7 +288,7 @@ def _other_order(ctx: Ctx, current: str) -> str | None:
     if named:
         mine = selectors.order_for_bot(customer=ctx.customer, number=named[0])
         return mine.number if mine is not None else None
-    ref = references.refer(ctx.text, order_facts(ctx.customer), listed=ctx.state.listed_orders)
+    ref = references.refer(ctx.text, order_facts(ctx), listed=ctx.state.listed_orders)
     if ref.how in ("item", "date", "status", "position") and ref.unique not in (None, current):
         return ref.unique
     return None
@@ -313,6 +313,7 @@ def execute(ctx: Ctx, pending: Pending) -> None:
 
     customer = ctx.customer
     assert customer is not None
+    ctx.known_orders = None  # what this does changes them: later references read them again
     actor = Actor.bot(customer)
     p = pending.params
     turn = ctx.turn

@@ -42,6 +42,8 @@ class Ctx:
     # The intents the customer said not to do in this message ("don't cancel it").
     negated: frozenset[str] = frozenset()
     resuming: bool = False  # handling a request an earlier message made (after verifying)
+    # The verified customer's orders as references read them, read once per turn (`order_facts`).
+    known_orders: list[references.OrderFacts] | None = None
 
     @property
     def customer(self) -> Customer | None:
@@ -93,8 +95,16 @@ def entities(text: str, customer: Customer | None = None) -> Entities:
     return dataclasses.replace(ent, order_numbers=tuple(named))
 
 
-def order_facts(customer: Customer, limit: int = 50) -> list[references.OrderFacts]:
-    """The customer's orders as references read them, newest first."""
+def order_facts(ctx: Ctx) -> list[references.OrderFacts]:
+    """The verified customer's orders as references read them, newest first; read once a turn,
+    however many steps of it resolve a reference."""
+    assert ctx.customer is not None
+    if ctx.known_orders is None:
+        ctx.known_orders = _order_facts(ctx.customer)
+    return ctx.known_orders
+
+
+def _order_facts(customer: Customer, limit: int = 50) -> list[references.OrderFacts]:
     return [
         references.OrderFacts(
             number=o.number,
@@ -146,7 +156,7 @@ ORDERISH = re.compile(r"[#]?\b[A-Za-z]{0,4}-?\s?\d{5,}\b")
 def refers_to_order(ctx: Ctx, customer: Customer) -> bool:
     """Whether the message describes one or more of the customer's orders (by item, date,
     status, position or recency), so a handler resolves it instead of listing every order."""
-    ref = references.refer(ctx.text, order_facts(customer), listed=ctx.state.listed_orders)
+    ref = references.refer(ctx.text, order_facts(ctx), listed=ctx.state.listed_orders)
     return bool(ref.numbers)
 
 
@@ -172,7 +182,7 @@ def resolve_order(
             return None
         state.focus_order = order.number
         return order
-    ref = references.refer(ctx.text, order_facts(customer), listed=state.listed_orders)
+    ref = references.refer(ctx.text, order_facts(ctx), listed=state.listed_orders)
     if ref.numbers:
         fits = [selectors.order_for_bot(customer=customer, number=n) for n in ref.numbers]
         found = [o for o in fits if o is not None]

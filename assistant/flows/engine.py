@@ -354,7 +354,7 @@ def _pick_from_list(ctx: Ctx, text: str, prediction: nlu_intents.Prediction) -> 
     if prediction.is_sure and prediction.label in _ORDER_INTENTS and prediction.confidence >= 0.6:
         # "cancel the second one": that request, on the order it picks (resolve_order).
         return None
-    listed = [f for f in order_facts(customer) if f.number in state.listed_orders]
+    listed = [f for f in order_facts(ctx) if f.number in state.listed_orders]
     ref = references.refer(text, listed, listed=state.listed_orders)
     if ref.unique is None or ref.how == "recent":
         return None

@@ -19,7 +19,7 @@ import pytest
 
 from assistant.evaluation import scenarios_load, suite_run
 from assistant.understanding import intents
-from assistant.understanding.acts import intent_after_negation, negated_tasks
+from assistant.understanding.acts import intents_read
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 MONTHS = re.compile(
@@ -33,14 +33,8 @@ def test_outside_messages_are_understood() -> None:
     lines = [json.loads(line) for line in (EVAL / "outside_messages.jsonl").open()]
     assert len(lines) >= 400
     classifier = intents.get_classifier()
-    texts = [line["text"] for line in lines]
-    predictions = classifier.predict_many(texts)
-    right = 0
-    for line, prediction in zip(lines, predictions, strict=True):
-        negated, rest = negated_tasks(line["text"])
-        if negated and rest:
-            prediction = classifier.predict(rest)
-        right += intent_after_negation(prediction, negated).label == line["label"]
+    predictions = intents_read([line["text"] for line in lines], classifier.predict_many)
+    right = sum(p.label == line["label"] for p, line in zip(predictions, lines, strict=True))
     accuracy = right / len(lines)
     print(f"outside messages: {accuracy:.1%} of {len(lines)}")
     assert accuracy >= 0.88

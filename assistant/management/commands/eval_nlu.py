@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assistant.understanding import encoder
-from assistant.understanding.acts import intent_after_negation, negated_tasks
+from assistant.understanding.acts import intents_read
 from assistant.understanding.intents import (
     DATA_FILE,
     NOT_SURE,
@@ -156,20 +156,8 @@ class Command(BaseCommand):
         except DataFileError as error:
             raise CommandError(str(error)) from error
         if not options["classifier_only"]:
-            # As the engine reads a message that says not to do something: the rest of it,
-            # without the negated clause, is what it asks (`assistant.flows.engine`).
-            readings = [negated_tasks(e.text) for e in scored]
-            again = [i for i, (negated, rest) in enumerate(readings) if negated and rest]
-            if again:
-                rests = classifier.predict_many([readings[i][1] for i in again])
-                predictions = list(predictions)
-                for i, rest_prediction in zip(again, rests, strict=True):
-                    predictions[i] = rest_prediction
-            predictions = [
-                intent_after_negation(p, negated)
-                for p, (negated, _) in zip(predictions, readings, strict=True)
-            ]
-
+            # As the engine reads a message that says not to do something (the rest of it).
+            predictions = intents_read([e.text for e in scored], classifier.predict_many)
         self.stdout.write(
             f"Trained on {data.name} ({what}) in {trained:.2f} s; "
             f"scoring {len(scored)} messages from {options['file'] or 'its test split'}."
