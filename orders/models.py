@@ -213,7 +213,7 @@ class PaymentMethod(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending payment"
+    PENDING = "pending", "Pending"
     PROCESSING = "processing", "Processing"
     SHIPPED = "shipped", "Shipped"
     DELIVERED = "delivered", "Delivered"
@@ -232,7 +232,8 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.DELIVERED: frozenset({OrderStatus.RETURN_REQUESTED}),
     OrderStatus.RETURN_REQUESTED: frozenset({OrderStatus.RETURNED, OrderStatus.DELIVERED}),
     OrderStatus.CANCELLED: frozenset(),
-    OrderStatus.RETURNED: frozenset(),
+    # A later return of the items that are left, inside the return window.
+    OrderStatus.RETURNED: frozenset({OrderStatus.RETURN_REQUESTED}),
 }
 
 
@@ -304,7 +305,8 @@ class Order(models.Model):
     def is_returnable(self, now: dt.datetime | None = None) -> bool:
         deadline = self.return_deadline()
         return (
-            self.status == OrderStatus.DELIVERED
+            self.status
+            in (OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED)
             and deadline is not None
             and (now or timezone.now()) <= deadline
         )
@@ -476,6 +478,12 @@ class ReturnRequest(models.Model):
         max_length=10, choices=RefundMethod.choices, default=RefundMethod.ORIGINAL
     )
     refund_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # What an exchange for dearer options costs the customer; charged when the exchange opens.
+    charge_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # The method the refund goes to, or the difference is charged to: one of the customer's.
+    payment_method = models.ForeignKey(
+        PaymentMethod, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     resolution_note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)

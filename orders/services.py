@@ -94,6 +94,26 @@ class ReturnLine:
     exchange_variant_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ItemChange:
+    """One line of a pending order to become another option of the same product."""
+
+    order_item_id: int
+    new_variant_id: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a change costs before it is made: the confirmation states these figures and the
+    service that makes the change settles exactly them. `charge` is what the customer pays,
+    `refund` what they get back; at most one of them is non-zero."""
+
+    charge: Decimal = Decimal("0")
+    refund: Decimal = Decimal("0")
+    new_total: Decimal | None = None
+    paid: bool = False
+
+
 # --- audit -------------------------------------------------------------------------------------
 
 
@@ -321,15 +341,13 @@ def order_capture_payment(*, order_number: str, actor: Actor, reference: str = "
     order = _lock_order(order_number=order_number, actor=actor)
     if order.status != OrderStatus.PENDING:
         raise TransitionNotAllowed(f"Order {order.number} is not awaiting payment.")
-    payment = Payment.objects.create(
-        order=order,
-        method=order.payment_method,
-        kind=PaymentKind.CHARGE,
-        status=PaymentStatus.SUCCEEDED,
-        amount=order.grand_total,
-        currency=order.currency,
-        reference=reference or f"ch_{uuid.uuid4().hex[:24]}",
-    )
+    due = order.grand_total - _net_paid(order)
+    if due > 0:
+        payment = _charge(order=order, amount=due, method=order.payment_method, reference=reference)
+    else:
+        payment = order.payments.filter(kind=PaymentKind.CHARGE).last() or _charge(
+            order=order, amount=order.grand_total, method=order.payment_method, reference=reference
+        )
     order_transition(order=order, to_status=OrderStatus.PROCESSING, actor=actor, note="paid")
     return payment
 
@@ -427,6 +445,69 @@ def _refund(*, order: Order, amount: Decimal, method: PaymentMethod | None) -> P
     )
 
 
+def _charge(
+    *, order: Order, amount: Decimal, method: PaymentMethod | None, reference: str = ""
+) -> Payment:
+    """Charge `amount` to `method`. A gift card pays from its balance, which must cover it."""
+    if method is not None and method.kind == PaymentMethodKind.GIFT_CARD:
+        taken = PaymentMethod.objects.filter(pk=method.pk, gift_card_balance__gte=amount).update(
+            gift_card_balance=F("gift_card_balance") - amount
+        )
+        if not taken:
+            method.refresh_from_db(fields=["gift_card_balance"])
+            raise PaymentMethodNotAllowed(
+                f"The gift card balance ({method.gift_card_balance} {order.currency}) doesn't "
+                f"cover {amount} {order.currency}."
+            )
+    return Payment.objects.create(
+        order=order,
+        method=method,
+        kind=PaymentKind.CHARGE,
+        status=PaymentStatus.SUCCEEDED,
+        amount=amount,
+        currency=order.currency,
+        reference=reference or f"ch_{uuid.uuid4().hex[:24]}",
+    )
+
+
+def _paid_by_method(order: Order) -> list[tuple[PaymentMethod | None, Decimal]]:
+    """What each method paid for the order and hasn't had back, in the order they paid."""
+    left: dict[int | None, Decimal] = {}
+    methods: dict[int | None, PaymentMethod | None] = {}
+    for p in order.payments.filter(status=PaymentStatus.SUCCEEDED).select_related("method"):
+        sign = 1 if p.kind == PaymentKind.CHARGE else -1
+        left[p.method_id] = left.get(p.method_id, Decimal("0")) + sign * p.amount
+        methods[p.method_id] = p.method
+    return [(methods[k], v) for k, v in left.items() if v > 0]
+
+
+def _refund_paid(*, order: Order, amount: Decimal) -> list[Payment]:
+    """Refund up to `amount` to the methods that paid, each at most what it paid."""
+    refunds = []
+    for method, paid in _paid_by_method(order):
+        if amount <= 0:
+            break
+        part = min(paid, amount)
+        if (refund := _refund(order=order, amount=part, method=method)) is not None:
+            refunds.append(refund)
+        amount -= part
+    # Paid outside the recorded methods (imported history): back to the order's method.
+    if amount > 0 and (refund := _refund(order=order, amount=amount, method=order.payment_method)):
+        refunds.append(refund)
+    return refunds
+
+
+def _own_method(order: Order, payment_method_id: int | None) -> PaymentMethod | None:
+    if payment_method_id is None:
+        return None
+    method = PaymentMethod.objects.filter(
+        pk=payment_method_id, customer_id=order.customer_id, is_active=True
+    ).first()
+    if method is None:
+        raise PaymentMethodNotAllowed("That payment method isn't available on this account.")
+    return method
+
+
 def _net_paid(order: Order) -> Decimal:
     def total(kind: str) -> Decimal:
         result = order.payments.filter(kind=kind, status=PaymentStatus.SUCCEEDED).aggregate(
@@ -458,7 +539,7 @@ def order_cancel(*, order_number: str, reason: str, actor: Actor) -> Order:
     order.save(update_fields=["cancel_reason"])
     for item in order.items.all():
         _return_stock(variant_id=item.variant_id, quantity=item.quantity)
-    _refund(order=order, amount=_net_paid(order), method=order.payment_method)
+    _refund_paid(order=order, amount=_net_paid(order))
     return order
 
 
@@ -501,46 +582,137 @@ def _require_modifiable(order: Order) -> None:
         )
 
 
+def _checked_changes(
+    order: Order, changes: Sequence[ItemChange]
+) -> list[tuple[OrderItem, ProductVariant]]:
+    if not changes:
+        raise VariantSwapNotAllowed("Choose at least one item to change.")
+    items = {i.pk: i for i in order.items.select_related("variant")}
+    if len({c.order_item_id for c in changes}) != len(changes):
+        raise VariantSwapNotAllowed("Each item can be changed only once in one request.")
+    variants = ProductVariant.objects.select_related("product").in_bulk(
+        [c.new_variant_id for c in changes]
+    )
+    checked = []
+    for change in changes:
+        item = items.get(change.order_item_id)
+        if item is None:
+            raise VariantSwapNotAllowed(f"That item is not part of order {order.number}.")
+        new = variants.get(change.new_variant_id)
+        if new is None or not new.is_active:
+            raise VariantSwapNotAllowed("That option is not available.")
+        if new.product_id != item.variant.product_id:
+            raise VariantSwapNotAllowed(
+                f"{item.product_name} can only be swapped for another option of the same "
+                f"product; {new.product.name} is a different product."
+            )
+        if new.pk == item.variant_id:
+            raise VariantSwapNotAllowed("That is already the option on your order.")
+        checked.append((item, new))
+    return checked
+
+
+def order_modify_quote(*, order: Order, changes: Sequence[ItemChange]) -> Quote:
+    """What changing these items costs: the new total, and for a paid order the difference to
+    charge or refund. Raises the same errors the change itself would."""
+    _require_modifiable(order)
+    checked = _checked_changes(order, changes)
+    new_price = {item.pk: new.price for item, new in checked}
+    totals = totals_for(
+        lines=[(new_price.get(i.pk, i.unit_price), i.quantity) for i in order.items.all()],
+        country=str(order.shipping_address.get("country", "US")),
+        discount=order.discount_total,
+    )
+    paid = _net_paid(order)
+    if paid <= 0:
+        return Quote(new_total=totals.grand_total)
+    diff = totals.grand_total - paid
+    return Quote(
+        charge=max(diff, Decimal("0")),
+        refund=max(-diff, Decimal("0")),
+        new_total=totals.grand_total,
+        paid=True,
+    )
+
+
+@dataclass(frozen=True)
+class ModifyResult:
+    order: Order
+    quote: Quote
+    payment: Payment | None
+
+
 @transaction.atomic
+def order_modify_items(
+    *,
+    order_number: str,
+    changes: Sequence[ItemChange],
+    actor: Actor,
+    payment_method_id: int | None = None,
+) -> ModifyResult:
+    """Change several lines of a pending order to other options of the same products, all or
+    none. On a paid order the difference in total is settled at once: a higher total is charged
+    to `payment_method_id` (one of the customer's; a gift card must cover it), a lower one is
+    refunded to it, or to the methods that paid when none is given."""
+    order = _lock_order(order_number=order_number, actor=actor)
+    quote = order_modify_quote(order=order, changes=changes)
+    method = _own_method(order, payment_method_id)
+    if quote.charge and method is None:
+        method = order.payment_method
+        if method is None:
+            raise PaymentMethodNotAllowed("Choose a payment method for the price difference.")
+    for item, new in _checked_changes(order, changes):
+        old_label = f"{item.sku} ({item.variant_label})"
+        _take_stock(variant_id=new.pk, quantity=item.quantity)
+        _return_stock(variant_id=item.variant_id, quantity=item.quantity)
+        item.variant = new
+        item.variant_label = new.label
+        item.sku = new.sku
+        item.unit_price = new.price
+        item.save(update_fields=["variant", "variant_label", "sku", "unit_price"])
+        audit_record(
+            actor=actor,
+            subject_type="order",
+            subject_id=order.number,
+            action="order.swap_variant",
+            field="item",
+            from_value=old_label,
+            to_value=f"{new.sku} ({new.label})",
+            order=order,
+        )
+    _recompute_totals(order)
+    payment: Payment | None = None
+    if quote.charge:
+        payment = _charge(order=order, amount=quote.charge, method=method)
+    elif quote.refund:
+        if method is not None:
+            payment = _refund(order=order, amount=quote.refund, method=method)
+        else:
+            payment = next(iter(_refund_paid(order=order, amount=quote.refund)), None)
+    if payment is not None:
+        audit_record(
+            actor=actor,
+            subject_type="order",
+            subject_id=order.number,
+            action=f"order.price_difference.{payment.kind}",
+            field="payment",
+            to_value=f"{payment.amount} {order.currency}",
+            note=payment.method.label if payment.method else "",
+            order=order,
+        )
+    return ModifyResult(order=order, quote=quote, payment=payment)
+
+
 def order_swap_variant(
     *, order_number: str, order_item_id: int, new_variant_id: int, actor: Actor
 ) -> OrderItem:
     """Swap one line of a pending order for another variant (size, colour) of the same product."""
-    order = _lock_order(order_number=order_number, actor=actor)
-    _require_modifiable(order)
-    item = order.items.select_related("variant").filter(pk=order_item_id).first()
-    if item is None:
-        raise VariantSwapNotAllowed(f"That item is not part of order {order.number}.")
-    new = ProductVariant.objects.select_related("product").filter(pk=new_variant_id).first()
-    if new is None or not new.is_active:
-        raise VariantSwapNotAllowed("That option is not available.")
-    if new.product_id != item.variant.product_id:
-        raise VariantSwapNotAllowed(
-            f"{item.product_name} can only be swapped for another option of the same product; "
-            f"{new.product.name} is a different product."
-        )
-    if new.pk == item.variant_id:
-        raise VariantSwapNotAllowed("That is already the option on your order.")
-    old_label = f"{item.sku} ({item.variant_label})"
-    _take_stock(variant_id=new.pk, quantity=item.quantity)
-    _return_stock(variant_id=item.variant_id, quantity=item.quantity)
-    item.variant = new
-    item.variant_label = new.label
-    item.sku = new.sku
-    item.unit_price = new.price
-    item.save(update_fields=["variant", "variant_label", "sku", "unit_price"])
-    _recompute_totals(order)
-    audit_record(
+    result = order_modify_items(
+        order_number=order_number,
+        changes=[ItemChange(order_item_id=order_item_id, new_variant_id=new_variant_id)],
         actor=actor,
-        subject_type="order",
-        subject_id=order.number,
-        action="order.swap_variant",
-        field="item",
-        from_value=old_label,
-        to_value=f"{new.sku} ({new.label})",
-        order=order,
     )
-    return item
+    return result.order.items.get(pk=order_item_id)
 
 
 @transaction.atomic
@@ -572,6 +744,9 @@ def order_change_shipping_address(
 def order_change_payment_method(
     *, order_number: str, payment_method_id: int, actor: Actor
 ) -> Order:
+    """Pay a pending order with another of the customer's methods. If it is already paid, what
+    was paid goes back to the methods that paid it and the new method is charged the total; a
+    gift card must cover the total and pays from its balance."""
     order = _lock_order(order_number=order_number, actor=actor)
     _require_modifiable(order)
     method = PaymentMethod.objects.filter(
@@ -579,6 +754,8 @@ def order_change_payment_method(
     ).first()
     if method is None or not method.is_active:
         raise PaymentMethodNotAllowed("That payment method isn't available on this account.")
+    if order.payment_method_id == method.pk:
+        raise PaymentMethodNotAllowed(f"Order {order.number} is already paid with {method.label}.")
     if (
         method.kind == PaymentMethodKind.GIFT_CARD
         and (method.gift_card_balance or Decimal("0")) < order.grand_total
@@ -588,8 +765,12 @@ def order_change_payment_method(
             f"the order total ({order.grand_total} {order.currency})."
         )
     old = order.payment_method.label if order.payment_method else ""
+    paid = _net_paid(order)
     order.payment_method = method
     order.save(update_fields=["payment_method", "updated_at"])
+    if paid > 0:
+        _refund_paid(order=order, amount=paid)
+        _charge(order=order, amount=order.grand_total, method=method)
     audit_record(
         actor=actor,
         subject_type="order",
@@ -598,6 +779,7 @@ def order_change_payment_method(
         field="payment_method",
         from_value=old,
         to_value=method.label,
+        note=f"{paid} {order.currency} moved" if paid > 0 else "",
         order=order,
     )
     return order
@@ -643,28 +825,21 @@ def customer_set_default_address(
 # --- returns and exchanges ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def return_request_create(
-    *,
-    order_number: str,
-    lines: Sequence[ReturnLine],
-    reason: str,
-    actor: Actor,
-    kind: str = ReturnKind.RETURN,
-    refund_method: str = RefundMethod.ORIGINAL,
-    reason_detail: str = "",
-) -> ReturnRequest:
-    """Open an RMA for delivered items within the return window."""
-    order = _lock_order(order_number=order_number, actor=actor)
-    if order.status != OrderStatus.DELIVERED:
-        if order.status == OrderStatus.RETURN_REQUESTED:
-            raise ReturnNotAllowed(f"Order {order.number} already has a return in progress.")
+RETURNABLE_STATES = frozenset(
+    {OrderStatus.DELIVERED, OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED}
+)
+
+
+def _checked_return_lines(
+    order: Order, lines: Sequence[ReturnLine], kind: str
+) -> list[tuple[OrderItem, int, ProductVariant | None]]:
+    if order.status not in RETURNABLE_STATES:
         raise ReturnNotAllowed(
             f"Order {order.number} is {order.get_status_display().lower()}; only delivered "
             "orders can be returned or exchanged."
         )
     deadline = order.return_deadline()
-    if deadline is None or not order.is_returnable():
+    if deadline is None or (timezone.now() > deadline):
         closed = f" on {deadline:%B %d, %Y}" if deadline else ""
         raise ReturnWindowClosed(
             f"The {settings.RETURN_WINDOW_DAYS}-day return window for order {order.number} "
@@ -672,13 +847,10 @@ def return_request_create(
         )
     if kind not in ReturnKind.values:
         raise ReturnNotAllowed(f"Unknown return type {kind!r}.")
-    if reason not in ReturnReason.values:
-        raise ReturnNotAllowed(f"Unknown return reason {reason!r}.")
-    if refund_method not in RefundMethod.values:
-        raise ReturnNotAllowed(f"Unknown refund method {refund_method!r}.")
     if not lines:
         raise ReturnNotAllowed("Choose at least one item to return.")
-
+    if len({line.order_item_id for line in lines}) != len(lines):
+        raise ReturnNotAllowed("Each item can be listed only once in one return.")
     items = {i.pk: i for i in order.items.select_related("variant")}
     already = _returned_quantities(order)
     checked: list[tuple[OrderItem, int, ProductVariant | None]] = []
@@ -700,20 +872,90 @@ def return_request_create(
             exchange = ProductVariant.objects.filter(pk=line.exchange_variant_id).first()
             if exchange is None or exchange.product_id != item.variant.product_id:
                 raise VariantSwapNotAllowed(
-                    f"{item.product_name} can only be exchanged for another size or colour of the "
-                    "same product."
+                    f"{item.product_name} can only be exchanged for another option of the same "
+                    "product."
                 )
             if exchange.pk == item.variant_id:
                 raise VariantSwapNotAllowed("That is the option you already have.")
-            if exchange.stock < line.quantity:
+            if not exchange.is_active or exchange.stock < line.quantity:
                 raise OutOfStock(f"Sorry, {exchange} is out of stock.")
         checked.append((item, line.quantity, exchange))
+    return checked
 
-    refund = Decimal("0")
+
+def return_quote(
+    *, order: Order, lines: Sequence[ReturnLine], kind: str, reason: str = ReturnReason.OTHER
+) -> Quote:
+    """What a return or exchange settles: a return refunds the items' price (and the shipping
+    charge when the shop was at fault), never more than was paid and not yet refunded; an
+    exchange charges or refunds the difference in price between the new options and the old."""
+    checked = _checked_return_lines(order, lines, kind)
+    if kind == ReturnKind.EXCHANGE:
+        diff = sum(
+            ((new.price - item.unit_price) * qty for item, qty, new in checked if new is not None),
+            Decimal("0"),
+        )
+        return Quote(charge=max(diff, Decimal("0")), refund=max(-diff, Decimal("0")), paid=True)
+    refund = sum((item.unit_price * qty for item, qty, _ in checked), Decimal("0"))
+    if (
+        reason in SHOP_FAULT_REASONS
+        and not order.returns.exclude(status=ReturnStatus.REJECTED)
+        .filter(reason__in=SHOP_FAULT_REASONS)
+        .exists()
+    ):
+        refund += order.shipping_total
+    open_refunds = sum(
+        (r.refund_amount for r in order.returns.exclude(status__in=_CLOSED_RETURNS)), Decimal("0")
+    )
+    left = max(_net_paid(order) - open_refunds, Decimal("0"))
+    return Quote(refund=min(refund, left), paid=True)
+
+
+_CLOSED_RETURNS = (ReturnStatus.REJECTED, ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED)
+
+
+@transaction.atomic
+def return_request_create(
+    *,
+    order_number: str,
+    lines: Sequence[ReturnLine],
+    reason: str,
+    actor: Actor,
+    kind: str = ReturnKind.RETURN,
+    refund_method: str = RefundMethod.ORIGINAL,
+    reason_detail: str = "",
+    payment_method_id: int | None = None,
+) -> ReturnRequest:
+    """Open an RMA for delivered items within the return window: several items at once, and
+    another RMA later for items not yet returned.
+
+    A return refunds to the order's payment method ("original") or to a gift card, when the
+    parcel arrives. An exchange for dearer options charges the difference now to
+    `payment_method_id` (default: the order's method); one for cheaper options refunds the
+    difference to it when the parcel arrives."""
+    order = _lock_order(order_number=order_number, actor=actor)
+    if reason not in ReturnReason.values:
+        raise ReturnNotAllowed(f"Unknown return reason {reason!r}.")
+    if refund_method not in RefundMethod.values:
+        raise ReturnNotAllowed(f"Unknown refund method {refund_method!r}.")
+    checked = _checked_return_lines(order, lines, kind)
+    quote = return_quote(order=order, lines=lines, kind=kind, reason=reason)
+    method = _own_method(order, payment_method_id)
+    if method is None:
+        if kind == ReturnKind.RETURN and refund_method == RefundMethod.GIFT_CARD:
+            method = _gift_card_for(order.customer)
+        else:
+            method = order.payment_method
     if kind == ReturnKind.RETURN:
-        refund = sum((item.unit_price * qty for item, qty, _ in checked), Decimal("0"))
-        if reason in SHOP_FAULT_REASONS:
-            refund += order.shipping_total
+        refund_method = (
+            RefundMethod.GIFT_CARD
+            if method is not None
+            and method.kind == PaymentMethodKind.GIFT_CARD
+            and method != order.payment_method
+            else RefundMethod.ORIGINAL
+        )
+    if quote.charge and method is None:
+        raise PaymentMethodNotAllowed("Choose a payment method for the price difference.")
     rma = ReturnRequest.objects.create(
         order=order,
         rma_number=f"tmp-{uuid.uuid4().hex[:20]}",
@@ -721,8 +963,9 @@ def return_request_create(
         reason=reason,
         reason_detail=reason_detail[:500],
         refund_method=refund_method,
-        # Never more than was actually paid and not yet refunded.
-        refund_amount=min(refund, max(_net_paid(order), Decimal("0"))),
+        refund_amount=quote.refund,
+        charge_amount=quote.charge,
+        payment_method=method,
     )
     rma.rma_number = _free_number(ReturnRequest, "rma_number", "RMA-", rma.pk, width=6)
     rma.save(update_fields=["rma_number"])
@@ -730,9 +973,12 @@ def return_request_create(
         ReturnItem(return_request=rma, order_item=item, quantity=qty, exchange_variant=exchange)
         for item, qty, exchange in checked
     )
-    order_transition(
-        order=order, to_status=OrderStatus.RETURN_REQUESTED, actor=actor, note=rma.rma_number
-    )
+    if quote.charge:
+        _charge(order=order, amount=quote.charge, method=method)
+    if order.status != OrderStatus.RETURN_REQUESTED:
+        order_transition(
+            order=order, to_status=OrderStatus.RETURN_REQUESTED, actor=actor, note=rma.rma_number
+        )
     audit_record(
         actor=actor,
         subject_type="return",
@@ -740,7 +986,10 @@ def return_request_create(
         action="return.create",
         field="status",
         to_value=ReturnStatus.REQUESTED,
-        note=f"{kind}: {reason}",
+        note=f"{kind}: {reason}; "
+        + ", ".join(f"{q} × {i.sku}" + (f" → {n.sku}" if n else "") for i, q, n in checked)
+        + (f"; charge {quote.charge}" if quote.charge else "")
+        + (f"; refund {quote.refund}" if quote.refund else ""),
         order=order,
     )
     return rma
@@ -812,8 +1061,18 @@ def return_request_reject(*, rma_number: str, reason: str, actor: Actor) -> Retu
     _return_transition(
         rma=rma, order=order, to_status=ReturnStatus.REJECTED, actor=actor, note=reason
     )
-    order_transition(order=order, to_status=OrderStatus.DELIVERED, actor=actor, note=reason)
+    if rma.charge_amount:
+        _refund(order=order, amount=rma.charge_amount, method=rma.payment_method)
+    if not _other_open_returns(order, rma):
+        # Back to delivered, or returned when an earlier return already took items back.
+        done = order.returns.filter(status__in=(ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED))
+        to = OrderStatus.RETURNED if done.exists() else OrderStatus.DELIVERED
+        order_transition(order=order, to_status=to, actor=actor, note=reason)
     return rma
+
+
+def _other_open_returns(order: Order, rma: ReturnRequest) -> bool:
+    return order.returns.exclude(pk=rma.pk).exclude(status__in=_CLOSED_RETURNS).exists()
 
 
 @transaction.atomic
@@ -830,23 +1089,31 @@ def return_request_complete(*, rma_number: str, actor: Actor) -> ReturnRequest:
         _return_stock(variant_id=line.order_item.variant_id, quantity=line.quantity)
         if line.exchange_variant_id is not None:
             _take_stock(variant_id=line.exchange_variant_id, quantity=line.quantity)
-    if rma.kind == ReturnKind.RETURN:
-        method = order.payment_method
-        if rma.refund_method == RefundMethod.GIFT_CARD:
-            method = _gift_card_for(order.customer, rma)
+    if rma.refund_amount:
+        method = rma.payment_method
+        if method is None:
+            method = (
+                _gift_card_for(order.customer)
+                if rma.refund_method == RefundMethod.GIFT_CARD
+                else order.payment_method
+            )
         _refund(order=order, amount=rma.refund_amount, method=method)
     _return_transition(rma=rma, order=order, to_status=done, actor=actor)
-    order_transition(order=order, to_status=OrderStatus.RETURNED, actor=actor, note=rma.rma_number)
+    if not _other_open_returns(order, rma):
+        order_transition(
+            order=order, to_status=OrderStatus.RETURNED, actor=actor, note=rma.rma_number
+        )
     return rma
 
 
-def _gift_card_for(customer: Customer, rma: ReturnRequest) -> PaymentMethod:
+def _gift_card_for(customer: Customer) -> PaymentMethod:
+    """The customer's gift card for store credit; a new one with no balance if they have none."""
     card = customer.payment_methods.filter(kind=PaymentMethodKind.GIFT_CARD, is_active=True).first()
     if card is None:
         card = PaymentMethod.objects.create(
             customer=customer,
             kind=PaymentMethodKind.GIFT_CARD,
-            gift_card_last4=f"{rma.pk % 10000:04d}",
+            gift_card_last4=f"{customer.pk % 10000:04d}",
             gift_card_balance=Decimal("0"),
         )
     return card

@@ -194,3 +194,14 @@ def demo_shop(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
         transaction.set_rollback(True)
     knowledge.index_reset()
     engine.catalog_reset()
+
+
+@pytest.fixture
+def second_shop(db: None) -> dict[str, Any]:
+    """The second test shop (orders/demo/second_shop.py), imported as any shop is."""
+    from orders.demo import second_shop as shop
+    from orders.shop_io import shop_import
+
+    document = shop.document()
+    shop_import(data=document)
+    return document

@@ -177,7 +177,7 @@ def test_marking_a_pending_order_shipped_is_refused(
     )
 
     assert response.status_code == 200
-    assert any("pending payment and can't become shipped" in m for m in _messages(response))
+    assert any("pending and can't become shipped" in m for m in _messages(response))
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING
     assert not order.shipments.exists()
 
