@@ -14,6 +14,7 @@ reply service itself, in-process.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -30,18 +31,39 @@ from assistant.flows import engine
 from assistant.replies import pipeline as replies
 from chatbot import services
 from chatbot.models import Conversation, Message
-from orders.models import Customer, Order, ReturnRequest
+from orders.models import Customer, Order, Payment, PaymentMethod, ReturnRequest
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 DEMO_FILE = SCENARIO_DIR / "demo.yaml"
+SECOND_FILE = SCENARIO_DIR / "second.yaml"
+SHOPS = ("demo", "second")
 
 EXPECT_KEYS = {"contains", "not_contains", "intent", "attachment", "no_attachment"}
 TURN_KEYS = {"say", "button", "expect", "acts"}
-SCENARIO_KEYS = {"name", "description", "customer", "turns", "after"}
-AFTER_KEYS = {"order", "conversation", "orders_created", "returns_created", "return", "customer"}
-ORDER_KEYS = {"status", "items", "not_items", "address", "payment", "cancel_reason"}
+SCENARIO_KEYS = {"name", "description", "customer", "turns", "after", "brief"}
+AFTER_KEYS = {
+    "order",
+    "conversation",
+    "orders_created",
+    "returns_created",
+    "return",
+    "customer",
+    "payments",
+    "gift_card",
+}
+ORDER_KEYS = {"status", "items", "not_items", "address", "payment", "cancel_reason", "total"}
 CONVERSATION_KEYS = {"status", "verified", "handoff_reason"}
-RETURN_KEYS = {"kind", "status", "reason", "refund_method", "exchange"}
+RETURN_KEYS = {
+    "kind",
+    "status",
+    "reason",
+    "refund_method",
+    "exchange",
+    "items",
+    "refund_amount",
+    "charge_amount",
+    "payment_method",
+}
 CUSTOMER_KEYS = {"default_address", "addresses"}
 
 
@@ -79,6 +101,7 @@ class Scenario:
     turns: tuple[Step, ...]
     after: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    shop: str = "demo"  # the shop it runs on: the demo, or the second test shop
 
 
 @dataclass
@@ -238,11 +261,18 @@ def scenarios_load(path: Path = DEMO_FILE) -> list[Scenario]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ScenarioError(f"{path}: {error}") from error
+    shop = "demo"
     if isinstance(data, dict):
+        shop = str(data.get("shop") or "demo")
+        if shop not in SHOPS:
+            raise ScenarioError(f"{path}: shop is one of {', '.join(SHOPS)}, not {shop!r}")
         data = data.get("scenarios")
     if not isinstance(data, list):
         raise ScenarioError(f"{path}: expected a list of scenarios")
-    scenarios = [scenario_parse(item, f"{path} item {i}") for i, item in enumerate(data, 1)]
+    scenarios = [
+        dataclasses.replace(scenario_parse(item, f"{path} item {i}"), shop=shop)
+        for i, item in enumerate(data, 1)
+    ]
     names = [s.name for s in scenarios]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -359,6 +389,7 @@ def _order_desc(order: Order) -> list[str]:
 def _check_order(result: Result, order: Order, fields: dict[str, Any]) -> None:
     items = _order_desc(order)
     actual: dict[str, Any] = {
+        "total": f"{order.grand_total:.2f}",
         "status": order.status,
         "items": items,
         "not_items": items,
@@ -368,8 +399,8 @@ def _check_order(result: Result, order: Order, fields: dict[str, Any]) -> None:
     }
     for key, want in fields.items():
         value = actual[key]
-        if key == "status":
-            ok = value == want
+        if key in ("status", "total"):
+            ok = value == str(want).lstrip("$")
         elif key == "items":
             ok = all(any(_contains(i, x) for i in items) for x in _strings(want, key))
         elif key == "not_items":
@@ -384,12 +415,17 @@ def _contains(haystack: str, needle: Any) -> bool:
     return str(needle).casefold() in haystack.casefold()
 
 
+def _item_desc(item: Any, quantity: int) -> str:
+    return f"{quantity} × {item.product_name} ({item.variant_label})"
+
+
 def _check_after(
     result: Result,
     scenario: Scenario,
     conversation: Conversation,
     orders_before: set[str],
     returns_before: dict[str, int],
+    payments_before: int = 0,
 ) -> None:
     after = scenario.after
     for number, fields in after.get("order", {}).items():
@@ -447,7 +483,14 @@ def _check_after(
             for i in rma.items.select_related("exchange_variant")
             if i.exchange_variant is not None
         ]
+        returned = [
+            _item_desc(i.order_item, i.quantity) for i in rma.items.select_related("order_item")
+        ]
         actual = {
+            "items": returned,
+            "refund_amount": f"{rma.refund_amount:.2f}",
+            "charge_amount": f"{rma.charge_amount:.2f}",
+            "payment_method": rma.payment_method.label if rma.payment_method else "",
             "kind": rma.kind,
             "status": rma.status,
             "reason": rma.reason,
@@ -461,11 +504,38 @@ def _check_after(
             ),
         }
         for key, want in fields.items():
-            ok = _contains(actual[key], want) if key == "exchange" else actual[key] == want
+            if key == "items":
+                wanted = _strings(want, key)
+                ok = len(wanted) == len(returned) and all(
+                    any(_contains(r, w) for r in returned) for w in wanted
+                )
+            elif key in ("exchange", "payment_method"):
+                ok = _contains(str(actual[key]), want)
+            elif key in ("refund_amount", "charge_amount"):
+                ok = actual[key] == str(want).lstrip("$")
+            else:
+                ok = actual[key] == want
             if not ok:
                 result.fail(
                     f"after: return of {number} {key} is {actual[key]!r}, expected {want!r}"
                 )
+    for number, wanted in after.get("payments", {}).items():
+        made = [
+            f"{p.kind} {p.amount:.2f} {p.method.label if p.method else ''}".strip()
+            for p in Payment.objects.filter(order__number=number, pk__gt=payments_before)
+            .select_related("method")
+            .order_by("pk")
+        ]
+        want = list(_strings(wanted, f"payments {number}"))
+        if len(made) != len(want) or not all(
+            _contains(m, w) for m, w in zip(made, want, strict=True)
+        ):
+            result.fail(f"after: payments on {number} are {made}, expected {want}")
+    for email, balance in after.get("gift_card", {}).items():
+        cards = PaymentMethod.objects.filter(customer__email=email, kind="gift_card")
+        balances = [f"{c.gift_card_balance:.2f}" for c in cards]
+        if str(balance).lstrip("$") not in balances:
+            result.fail(f"after: {email} gift card balances {balances}, expected {balance}")
     for email, fields in after.get("customer", {}).items():
         customer = Customer.objects.filter(email=email).first()
         if customer is None:
@@ -506,6 +576,7 @@ def scenario_run(scenario: Scenario) -> Result:
     conversation = services.conversation_start_or_resume(customer=customer, resume=None)
     orders_before = set(Order.objects.values_list("number", flat=True))
     returns_before = _returns_by_order()
+    payments_before = Payment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for n, step in enumerate(scenario.turns, start=1):
         result.turns += 1
         conversation.refresh_from_db()
@@ -533,7 +604,7 @@ def scenario_run(scenario: Scenario) -> Result:
         _check_turn(result, n, step, reply_text, meta)
         types = [str(a.get("type")) for a in meta.get("attachments") or [] if isinstance(a, dict)]
         result.transcript.append((step.label, reply_text, str(meta.get("intent", "")), types))
-    _check_after(result, scenario, conversation, orders_before, returns_before)
+    _check_after(result, scenario, conversation, orders_before, returns_before, payments_before)
     return result
 
 
@@ -548,9 +619,19 @@ def evaluation(*, llm: bool = False) -> Iterator[None]:
         yield
 
 
+def shop_ensure(shop: str) -> None:
+    """The second test shop is imported (inside the caller's transaction) when it isn't there."""
+    if shop == "second" and not Order.objects.filter(number="#W2001001").exists():
+        from orders.demo import second_shop
+        from orders.shop_io import shop_import
+
+        shop_import(data=second_shop.document())
+
+
 def scenario_check(scenario: Scenario) -> Result:
     """Run one scenario from the current state and roll everything it did back."""
     with _rolled_back():
+        shop_ensure(scenario.shop)
         return scenario_run(scenario)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from django.conf import settings
 
@@ -39,7 +40,6 @@ NO_LABEL = {"cancel": "No, keep it", "place_order": "No, don't order"}
 
 def propose(ctx: Ctx) -> None:
     """Describe exactly what will happen and wait for a yes."""
-    from assistant.flows.orders_flow import REASON_CHIPS  # orders_flow imports this module
 
     task = ctx.state.task
     assert task is not None
@@ -64,23 +64,8 @@ def propose(ctx: Ctx) -> None:
         elif paid <= 0:
             turn.say("You haven't been charged for it.")
     elif name == "swap" and order is not None:
-        item = next(i for i in order.items.all() if i.pk == params["item_id"])
-        variant = next(
-            v
-            for v in selectors.product_variants_for_bot(product_id=item.variant.product_id)
-            if v.pk == params["variant_id"]
-        )
-        diff = variant.price - item.unit_price
-        turn.say(
-            f"To confirm: on order {order.number} I'll swap {item.product_name} "
-            f"({item.variant_label}) for {variant.label}.",
-            keep=(order.number,),
-        )
-        if diff:
-            turn.say(
-                f"The price changes from {money(item.unit_price, order.currency)} to "
-                f"{money(variant.price, order.currency)} each."
-            )
+        if not _propose_lines(ctx, order, params):
+            return
     elif name in ("address", "default_address"):
         address = facts.address_line(params["address"])
         if order is not None:
@@ -97,31 +82,8 @@ def propose(ctx: Ctx) -> None:
             keep=(order.number,),
         )
     elif name == "return" and order is not None:
-        item = next(i for i in order.items.all() if i.pk == params["item_id"])
-        reason = {v: k for k, v in REASON_CHIPS.items()}.get(params["reason"], "Other")
-        if params["kind"] == "exchange":
-            turn.say(
-                f"To confirm: I'll open an exchange on order {order.number} of "
-                f"{item.product_name} ({item.variant_label}) for {params['variant_label']}, "
-                f"reason: {reason.lower()}.",
-                keep=(order.number,),
-            )
-        else:
-            refund = item.unit_price * item.quantity
-            if params["reason"] in ("damaged", "wrong_item"):
-                refund += order.shipping_total
-            refund = min(refund, max(facts.net_paid(order), refund * 0))
-            method = (
-                "gift card"
-                if params.get("refund_method") == "gift_card"
-                else ("original payment method")
-            )
-            turn.say(
-                f"To confirm: I'll open a return on order {order.number} for {item.quantity} × "
-                f"{item.product_name} ({item.variant_label}), reason: {reason.lower()}. The refund "
-                f"of {money(refund, order.currency)} goes to your {method} once we receive it.",
-                keep=(order.number,),
-            )
+        if not _propose_lines(ctx, order, params):
+            return
     elif name == "place_order":
         variant = next(
             v
@@ -157,6 +119,113 @@ def propose(ctx: Ctx) -> None:
     turn.say("Shall I go ahead?")
     turn.confirm(pending.id, YES_LABEL.get(name, "Yes"), NO_LABEL.get(name, "No"))
     turn.tools.append(f"propose:{name}")
+
+
+def _propose_lines(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
+    """The confirmation of a change, exchange or return of several items: each item, its new
+    option, and the money, from the same quote the service will settle."""
+    from assistant.flows.orders_flow import REASON_CHIPS, quote_for
+    from orders.errors import OrderPolicyError
+    from orders.models import PaymentMethod
+
+    task = ctx.state.task
+    assert task is not None
+    turn = ctx.turn
+    try:
+        quote = quote_for(task, order)
+    except OrderPolicyError as error:
+        turn.say(f"Sorry, I can't do that: {error}")
+        ctx.state.task = None
+        return False
+    items = {i.pk: i for i in order.items.all()}
+    currency = order.currency
+    lines = params.get("lines") or []
+    described = []
+    for line in lines:
+        item = items[line["item_id"]]
+        what = f"{line['quantity']} × {item.product_name} ({item.variant_label})"
+        if line.get("variant_id"):
+            new_price = next(
+                (
+                    v.price
+                    for v in selectors.product_variants_for_bot(product_id=item.variant.product_id)
+                    if v.pk == line["variant_id"]
+                ),
+                item.unit_price,
+            )
+            what += (
+                f" → {line['variant_label']} ({money(item.unit_price, currency)} → "
+                f"{money(new_price, currency)})"
+            )
+        else:
+            what += f" ({money(item.unit_price, currency)} each)"
+        described.append(what)
+    listing = "; ".join(described)
+    method_id = params.get("payment_method_id")
+    method = (
+        PaymentMethod.objects.filter(pk=method_id, customer=order.customer).first()
+        if method_id
+        else None
+    )
+    kind = params.get("kind")
+    if task.name == "swap":
+        turn.say(
+            f"To confirm: on order {order.number} I'll change {listing}.", keep=(order.number,)
+        )
+        if quote.charge:
+            to = method.label if method else order.payment_method.label
+            turn.say(
+                f"The new total is {money(quote.new_total, currency)}: "
+                f"{money(quote.charge, currency)} more, charged to {to}."
+            )
+        elif quote.refund:
+            to = method.label if method else _paid_with(order)
+            turn.say(
+                f"The new total is {money(quote.new_total, currency)}: "
+                f"{money(quote.refund, currency)} less, refunded to {to}."
+            )
+        elif quote.new_total is not None and quote.new_total != order.grand_total:
+            turn.say(f"The order total becomes {money(quote.new_total, currency)}.")
+        return True
+    reason = {v: k for k, v in REASON_CHIPS.items()}.get(params.get("reason", ""), "Other")
+    if kind == "exchange":
+        turn.say(
+            f"To confirm: I'll open an exchange on order {order.number}: {listing}.",
+            keep=(order.number,),
+        )
+        if quote.charge:
+            to = method.label if method else _paid_with(order)
+            turn.say(
+                f"The difference of {money(quote.charge, currency)} is charged to {to} now; "
+                "the new items ship once we receive yours."
+            )
+        elif quote.refund:
+            to = method.label if method else _paid_with(order)
+            turn.say(
+                f"The difference of {money(quote.refund, currency)} is refunded to {to} once we "
+                "receive your items."
+            )
+        else:
+            turn.say("The new options cost the same, so nothing is charged or refunded.")
+        return True
+    if method is not None:
+        to = method.label
+    elif params.get("refund_method") == "gift_card":
+        gift = order.customer.payment_methods.filter(kind="gift_card", is_active=True).first()
+        to = gift.label if gift else "a new gift card"
+    else:
+        to = _paid_with(order) + " (the original payment method)"
+    turn.say(
+        f"To confirm: I'll open a return on order {order.number} for {listing}, reason: "
+        f"{reason.lower()}. The refund of {money(quote.refund, currency)} goes to {to} once we "
+        "receive the items.",
+        keep=(order.number,),
+    )
+    return True
+
+
+def _paid_with(order: Any) -> str:
+    return str(order.payment_method.label) if order.payment_method else "your payment method"
 
 
 _CORRECTION = re.compile(r"\b(actually|instead|rather|i meant|i mean|not that|the other)\b", re.I)
@@ -223,6 +292,8 @@ def answer_pending(ctx: Ctx) -> bool:
             pending.id, YES_LABEL.get(pending.action, "Yes"), NO_LABEL.get(pending.action, "No")
         )
         return True
+    if action is None and _changed_mind(ctx):
+        return True
     correction = (
         (answer == "no" and not bare_no(ctx.text))
         or bool(_CORRECTION.search(ctx.text))
@@ -241,6 +312,17 @@ def answer_pending(ctx: Ctx) -> bool:
             task.slots["previous_variant_id"] = task.slots["variant_id"]
         for key in ("variant_id", "variant_label"):
             task.slots.pop(key, None)
+        lines = task.slots.get("lines") or []
+        if lines and ctx.customer is not None and task.order:
+            from assistant.flows import items as items_mod
+
+            current = selectors.order_for_bot(customer=ctx.customer, number=task.order)
+            by_id = {i.pk: i for i in current.items.all()} if current else {}
+            named = items_mod.named_items(ctx.text, [by_id[line["item_id"]] for line in lines])
+            for line in lines:
+                if len(lines) == 1 or by_id.get(line["item_id"]) in named:
+                    line["variant_id"], line["variant_label"] = None, ""
+                    task.slots["asking_item"] = line["item_id"]
         if ctx.ent.quantity:
             task.slots["quantity"] = ctx.ent.quantity
         customer = ctx.customer
@@ -275,6 +357,47 @@ def answer_pending(ctx: Ctx) -> bool:
             propose(ctx)
         return True
     execute(ctx, pending)
+    return True
+
+
+def _changed_mind(ctx: Ctx) -> bool:
+    """Before the yes, on a proposal of several items: "only exchange the lamp", "leave the
+    earbuds", "actually return it instead", "put the difference on my PayPal". The proposal is
+    rebuilt with the change; True when this turn is done."""
+    from assistant.flows import items as items_mod
+    from assistant.flows.orders_flow import (
+        note_payment_method,
+        return_fill,
+        return_kind_switch,
+        swap_fill,
+    )
+
+    task = ctx.state.task
+    if task is None or task.name not in ("swap", "return") or ctx.customer is None:
+        return False
+    order = selectors.order_for_bot(customer=ctx.customer, number=task.order or "")
+    lines = task.slots.get("lines") or []
+    if order is None or not lines:
+        return False
+    by_id = {i.pk: i for i in order.items.all()}
+    kept = items_mod.restrict(ctx.text, [by_id[line["item_id"]] for line in lines])
+    before = task.slots.get("payment_method_id")
+    if kept:
+        keep_ids = {i.pk for i in kept}
+        task.slots["lines"] = [line for line in lines if line["item_id"] in keep_ids]
+    elif task.name == "return" and return_kind_switch(ctx, task):
+        pass
+    else:
+        note_payment_method(ctx, task)
+        if task.slots.get("payment_method_id") == before:
+            return False
+    ctx.state.pending = None
+    ctx.turn.intent = f"{task.name}:correct"
+    task.asking = None
+    if task.name == "return":
+        return_fill(ctx, task, order)
+    else:
+        swap_fill(ctx, task, order)
     return True
 
 
@@ -336,16 +459,30 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                 turn.say(f"We've refunded {money(total, order.currency)} to {to}.")
                 help_link(ctx, "refunds-and-timing")
         elif pending.action == "swap":
-            item = order_services.order_swap_variant(
+            result = order_services.order_modify_items(
                 order_number=number,
-                order_item_id=int(p["item_id"]),
-                new_variant_id=int(p["variant_id"]),
+                changes=[
+                    order_services.ItemChange(int(line["item_id"]), int(line["variant_id"]))
+                    for line in p["lines"]
+                ],
+                payment_method_id=p.get("payment_method_id"),
                 actor=actor,
             )
-            turn.say(
-                f"Done: order {number} now has {item.product_name} ({item.variant_label}).",
-                keep=(number,),
+            changed = {int(line["item_id"]) for line in p["lines"]}
+            now_has = ", ".join(
+                f"{i.product_name} ({i.variant_label})"
+                for i in result.order.items.all()
+                if i.pk in changed
             )
+            turn.say(f"Done: order {number} now has {now_has}.", keep=(number,))
+            paid = result.payment
+            if paid is not None:
+                verb = "charged to" if paid.kind == "charge" else "refunded to"
+                to = paid.method.label if paid.method else "your payment method"
+                turn.say(
+                    f"The new total is {money(result.order.grand_total, result.order.currency)}; "
+                    f"{money(paid.amount, result.order.currency)} was {verb} {to}."
+                )
         elif pending.action == "address":
             order = order_services.order_change_shipping_address(
                 order_number=number, address=p["address"], actor=actor
@@ -362,26 +499,22 @@ def execute(ctx: Ctx, pending: Pending) -> None:
             label = order.payment_method.label if order.payment_method else ""
             turn.say(f"Done: order {order.number} will be paid with {label}.", keep=(order.number,))
         elif pending.action == "return":
-            exchange = p.get("variant_id") if p["kind"] == "exchange" else None
-            order_obj = selectors.order_for_bot(customer=customer, number=number)
-            returned = (
-                next(i for i in order_obj.items.all() if i.pk == p["item_id"])
-                if order_obj
-                else None
-            )
+            exchange = p["kind"] == "exchange"
             rma = order_services.return_request_create(
                 order_number=number,
                 lines=[
                     order_services.ReturnLine(
-                        order_item_id=int(p["item_id"]),
-                        quantity=returned.quantity if returned else 1,
-                        exchange_variant_id=int(exchange) if exchange else None,
+                        order_item_id=int(line["item_id"]),
+                        quantity=int(line["quantity"]),
+                        exchange_variant_id=int(line["variant_id"]) if exchange else None,
                     )
+                    for line in p["lines"]
                 ],
                 reason=str(p["reason"]),
                 kind=str(p["kind"]),
                 refund_method=str(p.get("refund_method") or "original"),
                 reason_detail=str(p.get("reason_detail") or ""),
+                payment_method_id=p.get("payment_method_id"),
                 actor=actor,
             )
             kind = "exchange" if rma.kind == "exchange" else "return"
@@ -389,11 +522,14 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                 f"Done: your {kind} {rma.rma_number} for order {number} is open.",
                 keep=(rma.rma_number,),
             )
-            if rma.kind == "return" and rma.refund_amount:
+            to = rma.payment_method.label if rma.payment_method else "your payment method"
+            if rma.refund_amount:
                 turn.say(
                     f"Once we receive the items, {money(rma.refund_amount, rma.order.currency)} "
-                    f"will be refunded to your {rma.get_refund_method_display().lower()}."
+                    f"will be refunded to {to}."
                 )
+            if rma.charge_amount:
+                turn.say(f"{money(rma.charge_amount, rma.order.currency)} was charged to {to}.")
             section = selectors.help_article_section(
                 slug="how-to-start-a-return", heading="Sending your items back"
             )

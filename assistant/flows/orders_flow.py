@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
+from assistant.flows import items as items_mod
 from assistant.flows.confirm import propose
 from assistant.flows.context import (
     ORDERISH,
@@ -365,55 +366,189 @@ def ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
 
 
 def swap_fill(ctx: Ctx, task: Task, order: Order) -> None:
-    """Find the item and the option the customer wants instead; ask for what's missing."""
-    items = list(order.items.all())
-    item = _pick_item(ctx, items, task)
-    if item is None:
+    """Find the items and the option each should become; ask for what's missing; then the
+    payment method for a price difference; then propose."""
+    lines = choose_lines(ctx, task, order, purpose="change")
+    if lines is None:
         return
-    variants = selectors.product_variants_for_bot(product_id=item.variant.product_id)
-    target = pick_variant(ctx, variants, current=item.variant, task=task)
-    if target is None:
-        others = _alternatives(variants, item.variant)
-        if not others:
-            ctx.turn.say(f"There are no other options of {item.product_name} in stock right now.")
-            ctx.state.task = None
-            return
-        task.asking = "variant"
-        ctx.turn.say(
-            f"Which option of {item.product_name} would you like instead of "
-            f"{item.variant_label}? In stock: " + ", ".join(v.label for v in others[:8]) + "."
-        )
-        ctx.turn.chips(*[v.label for v in others[:6]])
+    if not fill_targets(ctx, task, order, exchange=False):
         return
-    task.slots["variant_id"] = target.pk
-    task.slots["variant_label"] = target.label
+    if not settle_money(ctx, task, order):
+        return
     propose(ctx)
 
 
-def _pick_item(ctx: Ctx, items: list[Any], task: Task) -> Any | None:
-    if "item_id" in task.slots:
-        found = [i for i in items if i.pk == task.slots["item_id"]]
-        if found:
-            return found[0]
-    if len(items) == 1:
-        task.slots["item_id"] = items[0].pk
-        return items[0]
-    product_ids = {p.product_id for p in ctx.ent.products}
-    matching = [i for i in items if i.variant.product_id in product_ids]
-    if not matching:
-        words = set(re.findall(r"[a-z]{3,}", ctx.text.lower()))
-        matching = [
-            i for i in items if words & set(re.findall(r"[a-z]{3,}", i.product_name.lower()))
-        ]
-    if len(matching) == 1:
-        task.slots["item_id"] = matching[0].pk
-        return matching[0]
-    task.asking = "item"
-    ctx.turn.say(
-        "Which item? " + "; ".join(f"{i.product_name} ({i.variant_label})" for i in items) + "."
+def _left_to_return(order: Order) -> dict[int, int]:
+    from orders.services import _returned_quantities
+
+    already = _returned_quantities(order)
+    return {i.pk: i.quantity - already.get(i.pk, 0) for i in order.items.all()}
+
+
+def choose_lines(
+    ctx: Ctx, task: Task, order: Order, *, purpose: str
+) -> list[dict[str, Any]] | None:
+    """The items the request is about, as task lines; asks which when the message doesn't say."""
+    if task.slots.get("lines"):
+        return list(task.slots["lines"])
+    items = list(order.items.all())
+    left = _left_to_return(order) if purpose == "return" else {i.pk: i.quantity for i in items}
+    items = [i for i in items if left.get(i.pk, 0) > 0]
+    if not items:
+        ctx.turn.say(f"Everything on order {order.number} has already been returned.")
+        ctx.state.task = None
+        return None
+    picked = items_mod.pick(ctx.text, items)
+    if not picked.items:
+        task.asking = "item"
+        verb = "return or exchange" if purpose == "return" else "change"
+        ctx.turn.say(
+            f"Which items of order {order.number} would you like to {verb}? "
+            + "; ".join(f"{i.product_name} ({i.variant_label})" for i in items)
+            + "."
+        )
+        ctx.turn.chips(*[i.product_name for i in items[:5]], "All of them")
+        return None
+    lines = [
+        {
+            "item_id": i.pk,
+            "quantity": picked.quantities.get(i.pk, left[i.pk]),
+            "variant_id": None,
+            "variant_label": "",
+        }
+        for i in picked.items
+    ]
+    task.slots["lines"] = lines
+    task.slots["first_text"] = ctx.text
+    return lines
+
+
+def fill_targets(ctx: Ctx, task: Task, order: Order, *, exchange: bool) -> bool:
+    """The option each line becomes. True when every line has one; else asks about one item."""
+    lines: list[dict[str, Any]] = task.slots["lines"]
+    items = {i.pk: i for i in order.items.all()}
+    chosen = [items[line["item_id"]] for line in lines]
+    asked = task.slots.pop("asking_item", None)
+    for line in lines:
+        if line.get("variant_id"):
+            continue
+        item = items[line["item_id"]]
+        variants = selectors.product_variants_for_bot(product_id=item.variant.product_id)
+        if asked == item.pk or len(lines) == 1:
+            text = ctx.text
+        else:
+            text = items_mod.segment_for(ctx.text, item, chosen)
+        target = items_mod.target_variant(text, variants, item.variant)
+        if target is None and asked != item.pk and len(lines) == 1 and "first_text" in task.slots:
+            target = items_mod.target_variant(task.slots["first_text"], variants, item.variant)
+        if target is not None:
+            line["variant_id"] = target.pk
+            line["variant_label"] = target.label
+            continue
+        others = _alternatives(variants, item.variant)
+        missing = items_mod.unavailable_named(text, variants, item.variant)
+        if not others:
+            if exchange:
+                ctx.turn.say(
+                    f"There are no other options of {item.product_name} in stock to exchange "
+                    "for, but you can return it for a refund."
+                )
+                task.slots["kind"] = "return"
+                for other in lines:
+                    other["variant_id"], other["variant_label"] = None, ""
+                return True
+            ctx.turn.say(f"There are no other options of {item.product_name} in stock right now.")
+            ctx.state.task = None
+            return False
+        task.asking = "variant"
+        task.slots["asking_item"] = item.pk
+        lead = f"Sorry, {item.product_name} ({missing.label}) is out of stock. " if missing else ""
+        ctx.turn.say(
+            f"{lead}Which option of {item.product_name} would you like instead of "
+            f"{item.variant_label}? In stock: "
+            + "; ".join(f"{v.label} ({money(v.price, settings.SHOP_CURRENCY)})" for v in others[:8])
+            + "."
+        )
+        ctx.turn.chips(*[v.label for v in others[:6]])
+        return False
+    return True
+
+
+def note_payment_method(ctx: Ctx, task: Task) -> None:
+    """ "charge my Mastercard", "use the gift card for the difference": remember the method."""
+    if ctx.customer is None or not PAYMENT_WORDS.search(ctx.text):
+        return
+    methods = selectors.payment_methods_for_bot(customer=ctx.customer)
+    named = payment_methods_named(
+        re.sub(r"(payment|method|pay(ing)?|with|to|the|my|on|of|for|difference)", " ", ctx.text),
+        methods,
     )
-    ctx.turn.chips(*[i.product_name for i in items[:6]])
-    return None
+    if len(named) == 1:
+        task.slots["payment_method_id"] = named[0].pk
+        task.slots["payment_method_label"] = named[0].label
+        if named[0].kind == "gift_card":
+            task.slots["refund_method"] = "gift_card"
+
+
+def quote_for(task: Task, order: Order) -> Any:
+    from orders import services
+
+    lines = task.slots.get("lines") or []
+    if task.name == "swap":
+        return services.order_modify_quote(
+            order=order,
+            changes=[
+                services.ItemChange(int(line["item_id"]), int(line["variant_id"])) for line in lines
+            ],
+        )
+    return services.return_quote(
+        order=order,
+        lines=[
+            services.ReturnLine(
+                int(line["item_id"]),
+                int(line["quantity"]),
+                int(line["variant_id"]) if line.get("variant_id") else None,
+            )
+            for line in lines
+        ],
+        kind=str(task.slots.get("kind") or "return"),
+        reason=str(task.slots.get("reason") or "other"),
+    )
+
+
+def settle_money(ctx: Ctx, task: Task, order: Order) -> bool:
+    """A price difference to pay needs a payment method: the one named, else ask."""
+    from orders.errors import OrderPolicyError
+
+    note_payment_method(ctx, task)
+    try:
+        quote = quote_for(task, order)
+    except OrderPolicyError as error:
+        ctx.turn.say(f"Sorry, I can't do that: {error}")
+        ctx.state.task = None
+        return False
+    if not quote.charge or task.slots.get("payment_method_id"):
+        return True
+    methods = selectors.payment_methods_for_bot(customer=order.customer)
+    if len(methods) == 1:
+        task.slots["payment_method_id"] = methods[0].pk
+        task.slots["payment_method_label"] = methods[0].label
+        return True
+    task.asking = "payment_method"
+    ctx.turn.say(
+        f"The new options cost {money(quote.charge, order.currency)} more. Which payment method "
+        "should pay the difference? Saved on your account: "
+        + "; ".join(method_label(m) for m in methods)
+        + "."
+    )
+    ctx.turn.chips(*[m.label for m in methods])
+    return False
+
+
+def method_label(method: Any) -> str:
+    if method.kind == "gift_card" and method.gift_card_balance is not None:
+        return f"{method.label} (balance {money(method.gift_card_balance, settings.SHOP_CURRENCY)})"
+    return str(method.label)
 
 
 SIZE_SYNONYMS = {
@@ -522,8 +657,9 @@ def return_kind_switch(ctx: Ctx, task: Task) -> bool:
         task.slots.pop("refund_method", None)
     elif kind == "exchange" and wants_refund:
         task.slots["kind"] = "return"
-        for key in ("variant_id", "variant_label", "previous_variant_id"):
-            task.slots.pop(key, None)
+        for line in task.slots.get("lines") or []:
+            line["variant_id"], line["variant_label"] = None, ""
+        task.slots.pop("payment_method_id", None)
     else:
         return False
     if task.slots["kind"] == "return" and "refund_method" not in task.slots:
@@ -616,46 +752,30 @@ def reason_from(text: str) -> str | None:
 
 
 def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
-    items = list(order.items.all())
-    item = _pick_item(ctx, items, task)
-    if item is None:
+    lines = choose_lines(ctx, task, order, purpose="return")
+    if lines is None:
         return
     if "reason" not in task.slots:
         reason = reason_from(ctx.text)
         if reason:
             task.slots["reason"] = reason
-    if task.slots["kind"] == "exchange" and "variant_id" not in task.slots:
-        variants = selectors.product_variants_for_bot(product_id=item.variant.product_id)
-        target = pick_variant(ctx, variants, current=item.variant, task=task)
-        if target is None:
-            others = _alternatives(variants, item.variant)
-            if not others:
-                ctx.turn.say(
-                    f"There are no other options of {item.product_name} in stock to exchange "
-                    "for, but you can return it for a refund."
-                )
-                task.slots["kind"] = "return"
-            else:
-                task.asking = "variant"
-                ctx.turn.say(
-                    f"Which option of {item.product_name} would you like instead of "
-                    f"{item.variant_label}? In stock: "
-                    + ", ".join(v.label for v in others[:8])
-                    + "."
-                )
-                ctx.turn.chips(*[v.label for v in others[:6]])
-                return
-        else:
-            task.slots["variant_id"] = target.pk
-            task.slots["variant_label"] = target.label
-    if "reason" not in task.slots:
-        task.asking = "reason"
-        ctx.turn.say(f"What's the reason for returning the {item.product_name}?")
-        ctx.turn.chips(*REASON_CHIPS)
+    note_payment_method(ctx, task)
+    if task.slots["kind"] == "exchange" and not fill_targets(ctx, task, order, exchange=True):
         return
+    if "reason" not in task.slots:
+        if task.slots["kind"] == "exchange":
+            task.slots["reason"] = "other"  # an exchange for another option needs no reason
+        else:
+            names = _names_of(order, lines)
+            task.asking = "reason"
+            ctx.turn.say(f"What's the reason for returning the {names}?")
+            ctx.turn.chips(*REASON_CHIPS)
+            return
     if task.slots["kind"] == "return" and "refund_method" not in task.slots:
         if re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
             task.slots["refund_method"] = "gift_card"
+        elif re.search(r"\b(original|same card|my card|back to|card|paypal)\b", ctx.text, re.I):
+            task.slots["refund_method"] = "original"
         else:
             task.asking = "refund_method"
             ctx.turn.say(
@@ -663,7 +783,15 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
             )
             ctx.turn.chips(*REFUND_METHOD_CHIPS)
             return
+    if task.slots["kind"] == "exchange" and not settle_money(ctx, task, order):
+        return
     propose(ctx)
+
+
+def _names_of(order: Order, lines: list[dict[str, Any]]) -> str:
+    items = {i.pk: i for i in order.items.all()}
+    names = [items[line["item_id"]].product_name for line in lines]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # --- default address ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.flows import items as items_mod
 from assistant.flows.confirm import bare_no, propose
 from assistant.flows.context import FIRST, Ctx
 from assistant.flows.orders_flow import (
@@ -18,6 +19,7 @@ from assistant.flows.orders_flow import (
     REFUND_METHOD_CHIPS,
     ask_address,
     ask_payment,
+    note_payment_method,
     parse_address,
     payment_methods_named,
     reason_from,
@@ -130,6 +132,7 @@ def fill_task(ctx: Ctx) -> bool:
             ctx.turn.chips(*REFUND_METHOD_CHIPS)
             return True
         task.slots["refund_method"] = method
+        note_payment_method(ctx, task)
         task.asking = None
         if order is not None:
             return_fill(ctx, task, order)
@@ -189,13 +192,23 @@ def fill_task(ctx: Ctx) -> bool:
         task.slots["payment_method_id"] = chosen[0].pk
         task.slots["payment_method_label"] = chosen[0].label
         task.asking = None
-        propose(ctx)
+        if order is not None and task.name == "swap":
+            swap_fill(ctx, task, order)
+        elif order is not None and task.name == "return":
+            return_fill(ctx, task, order)
+        else:
+            propose(ctx)
         return True
     if asking == "what":
         if order is None:
             ctx.state.task = None
             return False
-        if re.search(r"\b(size|colou?r|item)\b", text, re.I) or ctx.ent.sizes or ctx.ent.colours:
+        if (
+            re.search(r"\b(size|colou?r|item|option|model|version)\b", text, re.I)
+            or ctx.ent.sizes
+            or ctx.ent.colours
+            or items_mod.named_items(text, list(order.items.all()))
+        ):
             task.name = "swap"
             task.asking = None
             swap_fill(ctx, task, order)

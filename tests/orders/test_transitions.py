@@ -28,6 +28,7 @@ def test_it_has_exactly_the_documented_map() -> None:
             ("delivered", "return_requested"),
             ("return_requested", "returned"),
             ("return_requested", "delivered"),
+            ("returned", "return_requested"),
         ]
     )
 

@@ -1,0 +1,207 @@
+"""Which items of an order a message means, and which option each should become.
+
+"the water bottle and the desk lamp", "everything except the tablet", "both", "just one of the
+two bottles", "the keyboard for the tactile full-size one and the earbuds for white ones": read
+against the order's own items and the catalog's own option values, for any shop."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_ALL = re.compile(
+    r"\b(all( of)?( it| them| the items?| my items)?|everything|every (item|thing)|the whole "
+    r"(order|thing|lot)|both|entire order)\b",
+    re.I,
+)
+_EXCEPT = re.compile(
+    r"\b(except( for)?|but not|other than|apart from|besides|excluding|minus|but (?:i'?ll |i "
+    r"will |i want to |i'?m )?keep(?:ing)?|not the|without the)\b(?P<rest>.*)$",
+    re.I,
+)
+_ONLY = re.compile(r"\b(only|just)\b", re.I)
+_ONE_OF = re.compile(r"\b(one|1|a single)\s+(of\s+(the|them|those|my)|\w+\s+of\s+the)\b", re.I)
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "with",
+        "for",
+        "one",
+        "ones",
+        "set",
+        "pack",
+        "pair",
+        "item",
+        "items",
+        "order",
+        "size",
+        "colour",
+        "color",
+        "new",
+        "old",
+    ]
+)
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("es", "s"):
+        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())} - _STOP
+
+
+def item_words(item: Any) -> set[str]:
+    return _words(item.product_name)
+
+
+def mentions(text: str, items: Sequence[Any]) -> list[tuple[int, Any]]:
+    """(position, item) for each item whose product name a word of the text names."""
+    found: list[tuple[int, Any]] = []
+    for item in items:
+        names = item_words(item)
+        for m in re.finditer(r"[A-Za-z]{3,}", text):
+            if _stem(m.group()) in names:
+                found.append((m.start(), item))
+                break
+    return sorted(found, key=lambda f: f[0])
+
+
+def named_items(text: str, items: Sequence[Any]) -> list[Any]:
+    found = [item for _, item in mentions(text, items)]
+    # Two lines of the same product: the option words tell them apart ("the white one").
+    by_product: dict[str, list[Any]] = {}
+    for item in found:
+        by_product.setdefault(item.product_name, []).append(item)
+    result = []
+    for item in found:
+        same = by_product[item.product_name]
+        if len(same) > 1:
+            labelled = [i for i in same if _words(i.variant_label) & _words(text)]
+            if labelled and item not in labelled:
+                continue
+        result.append(item)
+    return result
+
+
+@dataclass(frozen=True)
+class Picked:
+    items: list[Any]
+    quantities: dict[int, int]
+    how: str  # "all", "except", "named", "only", "single", "none"
+
+
+def pick(text: str, items: Sequence[Any]) -> Picked:
+    """The items of an order a message means (all of a line unless it says "one of")."""
+    items = list(items)
+    quantities: dict[int, int] = {}
+    if len(items) == 1:
+        chosen, how = items, "single"
+    elif (m := _EXCEPT.search(text)) and named_items(m.group("rest"), items):
+        excluded = named_items(m.group("rest"), items)
+        chosen, how = [i for i in items if i not in excluded], "except"
+    elif _ALL.search(text) and not named_items(text, items):
+        chosen, how = items, "all"
+    else:
+        chosen = named_items(text, items)
+        how = "only" if _ONLY.search(text) and chosen else ("named" if chosen else "none")
+        if not chosen and _ALL.search(text):
+            chosen, how = items, "all"
+    if _ONE_OF.search(text):
+        for item in chosen:
+            if item.quantity > 1:
+                quantities[item.pk] = 1
+    return Picked(items=chosen, quantities=quantities, how=how)
+
+
+def restrict(text: str, chosen: Sequence[Any]) -> list[Any] | None:
+    """ "only exchange the lamp", "just the watch", "leave the earbuds": the subset of what was
+    chosen that a correction keeps, or None when the message doesn't narrow the choice."""
+    if len(chosen) < 2:
+        return None
+    m = re.search(
+        r"\b(leave|keep|drop|not|skip|forget|without|remove)\b(?:\s+(?:out\s+)?(?:the|my))?(?P<rest>.*)$",
+        text,
+        re.I,
+    )
+    if m and (dropped := named_items(m.group("rest"), chosen)):
+        kept = [i for i in chosen if i not in dropped]
+        return kept or None
+    if _ONLY.search(text) or re.search(r"\b(instead|actually|rather|change of plan)\b", text, re.I):
+        named = named_items(text, chosen)
+        if named and len(named) < len(chosen):
+            return named
+    return None
+
+
+# The words after which a message describes what the customer wants instead.
+_PIVOT = re.compile(
+    r"(?:\b(?:for|to|into|instead|want|prefer|rather|with|as|become|switch|upgrade|change)\b|->|→|=>)",
+    re.I,
+)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[-_]", " ", text.lower())
+
+
+def segment_for(text: str, item: Any, items: Sequence[Any]) -> str:
+    """The part of the message about `item`: from its mention to the next other item's."""
+    spots = mentions(text, items)
+    for n, (pos, found) in enumerate(spots):
+        if found.pk == item.pk:
+            end = next((p for p, other in spots[n + 1 :] if other.pk != item.pk), len(text))
+            return text[pos:end]
+    return text
+
+
+def names_value(text: str, value: str) -> bool:
+    from assistant.flows.orders_flow import _names_value  # the one reading of option values
+
+    return _names_value(_fold(text), _fold(value))
+
+
+def target_variant(text: str, variants: Sequence[Any], current: Any) -> Any | None:
+    """The in-stock variant the text asks for instead of `current`: the values named after a
+    pivot word ("for the white one") count most, values kept from `current` break ties."""
+    pivot = None
+    for m in _PIVOT.finditer(text):
+        if any(
+            names_value(text[m.end() :], str(v)) for var in variants for v in var.options.values()
+        ):
+            pivot = m
+            break
+    wanted = text[pivot.end() :] if pivot else text
+    best, best_score = None, 0
+    for variant in variants:
+        if variant.pk == current.pk or variant.stock <= 0 or not variant.is_active:
+            continue
+        score, named = 0, False
+        for key, value in variant.options.items():
+            if names_value(wanted, str(value)):
+                same = str(current.options.get(key, "")).lower() == str(value).lower()
+                score += 1 if same else 3
+                named = named or not same
+            elif str(current.options.get(key, "")).lower() == str(value).lower():
+                score += 1
+        if named and score > best_score:
+            best, best_score = variant, score
+    return best
+
+
+def unavailable_named(text: str, variants: Sequence[Any], current: Any) -> Any | None:
+    """An out-of-stock variant the text asks for ("black in L"), to say so by name."""
+    for variant in variants:
+        if variant.pk == current.pk or variant.stock > 0:
+            continue
+        values = [str(v) for k, v in variant.options.items() if current.options.get(k) != v]
+        if values and all(names_value(text, v) for v in values):
+            return variant
+    return None
