@@ -103,6 +103,34 @@ def customer_for_name_and_zip(*, name: str, zip_code: str) -> Customer | None:
     return found[0] if len(found) == 1 else None
 
 
+def _name_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
+    return " ".join(re.findall(r"[a-z0-9]+", folded.casefold()))
+
+
+def customer_for_email_and_name(*, email: str, name: str) -> Customer | None:
+    """The customer with this email whose full name is this one (case, accents and spacing
+    aside); None when either does not match."""
+    customer = Customer.objects.filter(email__iexact=email.strip()).first()
+    if customer is None or len(name.split()) < 2:
+        return None
+    return customer if _name_key(customer.full_name) == _name_key(name) else None
+
+
+def customer_for_email_and_zip(*, email: str, zip_code: str) -> Customer | None:
+    """The customer with this email who has an address or an order shipped to this zip code."""
+    customer = Customer.objects.filter(email__iexact=email.strip()).first()
+    wanted = _postal_key(zip_code)
+    if customer is None or len(wanted) < 3:
+        return None
+    codes = set(customer.addresses.values_list("postal_code", flat=True))
+    codes |= {
+        str((o.shipping_address or {}).get("postal_code", ""))
+        for o in customer.orders.only("shipping_address")[:200]
+    }
+    return customer if any(_postal_same(wanted, _postal_key(c)) for c in codes if c) else None
+
+
 def _postal_key(code: str) -> str:
     return re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", code)).upper()
 

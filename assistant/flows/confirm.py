@@ -81,6 +81,13 @@ def propose(ctx: Ctx) -> None:
             f"To confirm: order {order.number} will be paid with {params['payment_method_label']}.",
             keep=(order.number,),
         )
+        paid = facts.net_paid(order)
+        if paid > 0:
+            turn.say(
+                f"The {money(paid, order.currency)} already paid goes back to "
+                f"{_paid_with(order)}, and {params['payment_method_label']} is charged "
+                f"{money(order.grand_total, order.currency)}."
+            )
     elif name == "return" and order is not None:
         if not _propose_lines(ctx, order, params):
             return

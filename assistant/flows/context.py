@@ -125,10 +125,29 @@ def handoff(ctx: Ctx, reason: str, text: str) -> None:
     ctx.state.agenda = []
 
 
-IDENTIFY_ASK = (
-    "Before I can look at orders I need to check who you are. Please send the email address you "
-    "ordered with and one of your order numbers (like SD-100123), or your full name and zip code."
-)
+def identity_request() -> str:
+    """How a guest is asked to prove who they are, from the shop's identity checks
+    (settings.BOT_IDENTITY_CHECKS)."""
+    from django.conf import settings
+
+    pairs = [check.split("+") for check in settings.BOT_IDENTITY_CHECKS]
+    facts = {"order": "one of your order numbers", "name": "your full name", "zip": "your zip code"}
+    with_email = [facts[b] for a, b in pairs if a == "email"]
+    options = []
+    if with_email:
+        listed = (
+            with_email[0]
+            if len(with_email) == 1
+            else ", ".join(with_email[:-1]) + " or " + with_email[-1]
+        )
+        options.append(f"the email address you ordered with, together with {listed}")
+    if ["name", "zip"] in pairs:
+        options.append("your full name and zip code")
+    return (
+        "Before I can look at orders I need to check who you are. Please send "
+        + "; or ".join(options)
+        + "."
+    )
 
 
 def need_customer(ctx: Ctx) -> Customer | None:
@@ -140,7 +159,7 @@ def need_customer(ctx: Ctx) -> Customer | None:
         return None
     ctx.state.resume_text = ctx.text
     ctx.state.task = Task(name="identify", asking="identity")
-    ctx.turn.say(IDENTIFY_ASK)
+    ctx.turn.say(identity_request())
     return None
 
 

@@ -70,7 +70,7 @@ from assistant.replies.turn import Turn
 from assistant.understanding import acts, guard, references
 from assistant.understanding import intents as nlu_intents
 from assistant.understanding.entities import normalize as nlu_entities_normalize
-from chatbot import services
+from chatbot import selectors, services
 from chatbot.models import Conversation, Message
 
 MAX_NOT_SURE = 2
@@ -232,6 +232,7 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
     if len(pieces) < 2:
         return [(text, acts.intent_after_negation(nlu_intents.classify(text), ctx.negated))]
     predictions = nlu_intents.get_classifier().predict_many(pieces)
+    pieces, predictions = _one_task(ctx, pieces, list(predictions))
     requests: list[tuple[str, nlu_intents.Prediction]] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for piece, prediction in zip(pieces, predictions, strict=True):
@@ -246,11 +247,100 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
             seen.add(key)
             requests.append((piece, prediction))
     if len(requests) < 2:
-        return [(text, acts.intent_after_negation(nlu_intents.classify(text), ctx.negated))]
+        whole = acts.intent_after_negation(nlu_intents.classify(text), ctx.negated)
+        if requests and requests[0][1].label in _TASKS and whole.label not in _TASKS:
+            # The pieces read as one task ("I got a lamp… I'd rather have the white one"):
+            # the task, on the whole message.
+            return [(text, requests[0][1])]
+        return [(text, whole)]
     if requests[0][1].label == "cancel_order" and not any("?" in p for p, _ in requests[1:]):
         # "cancel SD-100002, I ordered the wrong size": the rest is the reason, not a request.
         return [(text, requests[0][1])]
     return requests
+
+
+_TASKS = {"cancel_order", "change_order", "return_refund"}
+_PRONOUN = re.compile(r"\b(it|them|this( order)?|that( order)?|the order|those|these|both)\b", re.I)
+
+
+def _one_task(
+    ctx: Ctx, pieces: list[str], predictions: list[nlu_intents.Prediction]
+) -> tuple[list[str], list[nlu_intents.Prediction]]:
+    """Pieces that go on with the task before them are one request: "exchange the keyboard for
+    the tactile one. And the black earbuds, swap them for white ones", "#W2001010 hasn't shipped
+    yet right? I want to upgrade a couple things in it"."""
+    out_pieces: list[str] = []
+    out_predictions: list[nlu_intents.Prediction] = []
+    for piece, prediction in zip(pieces, predictions, strict=True):
+        own = entities(piece, ctx.customer).order_numbers
+        earlier = entities(out_pieces[-1], ctx.customer).order_numbers if out_pieces else ()
+        label = _owned_change(ctx, piece, prediction.label, numbers=own or earlier)
+        if label != prediction.label:
+            prediction = dataclasses.replace(prediction, label=label, confidence=1.0)
+        if out_pieces:
+            before, previous = out_pieces[-1], out_predictions[-1]
+            same_order = not own or set(own) <= set(earlier)
+            shopping = ("place_order", "product_question", "product_recommendation")
+            goes_on = same_order and (
+                (previous.label in _TASKS and label in (previous.label, *shopping, "change_order",
+                                                         "payment_issue"))
+                or (previous.label in ("order_status", "track_shipment") and label in _TASKS
+                    and bool(_PRONOUN.search(piece)) and not own)
+                or (previous.label in shopping and label in _TASKS and _names_owned(ctx, before))
+            )  # fmt: skip
+            if goes_on:
+                out_pieces[-1] = f"{before} {piece}"
+                if previous.label not in _TASKS:
+                    out_predictions[-1] = prediction
+                continue
+        out_pieces.append(piece)
+        out_predictions.append(prediction)
+    return out_pieces, out_predictions
+
+
+def _names_owned(ctx: Ctx, text: str) -> bool:
+    """Whether the text names an item of one of the customer's orders."""
+    from assistant.flows import items as items_mod
+
+    if ctx.customer is None:
+        return False
+    return any(
+        items_mod.named_items(text, list(order.items.all()))
+        for order in selectors.orders_for_bot(customer=ctx.customer, limit=10)
+    )
+
+
+_CHANGE_WORDS = re.compile(
+    r"\b(upgrade|downgrade|swap|exchange|switch|change|instead|rather have|trade|replace)\b", re.I
+)
+
+
+def _owned_change(ctx: Ctx, text: str, label: str, *, numbers: tuple[str, ...] = ()) -> str:
+    """ "I'd rather have the modern white lamp, can I swap it?", "upgrade a couple things in
+    it": a change to something the customer already ordered, not a new purchase. It becomes a
+    change of a pending order or an exchange of a delivered one."""
+    customer = ctx.customer
+    if label not in ("place_order", "product_question", "product_recommendation", "order_status"):
+        return label
+    if customer is None or not _CHANGE_WORDS.search(text):
+        return label
+    from assistant.flows import items as items_mod
+
+    facts = order_facts(ctx)
+    wanted = set(numbers) | set(ctx.ent.order_numbers)
+    candidates = [f for f in facts if f.number in wanted] if wanted else facts
+    for fact in candidates:
+        order = selectors.order_for_bot(customer=customer, number=fact.number)
+        if order is None:
+            continue
+        named = items_mod.named_items(text, list(order.items.all()))
+        if not named and not (wanted and _PRONOUN.search(text)):
+            continue
+        if order.status == "pending":
+            return "change_order"
+        if order.status in ("delivered", "return_requested"):
+            return "return_refund"
+    return label
 
 
 def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
@@ -293,6 +383,7 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         label = last
     if label in ("product_question", "place_order", "product_recommendation", nlu_intents.NOT_SURE):
         label = _about_my_order(ctx, piece, label)
+    label = _owned_change(ctx, piece, label)
     if label == nlu_intents.NOT_SURE:
         label = _rescue(ctx, prediction, piece)
     refining = bool(ctx.state.last_query and _REFINE.search(piece)) and len(piece.split()) <= 8

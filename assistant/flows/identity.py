@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
+
 from assistant.flows.context import Ctx, entities, handoff
 from assistant.flows.state import Task
 from assistant.understanding import references
@@ -83,8 +85,9 @@ def verification_step(ctx: Ctx) -> bool:
     identifying = state.task is not None and state.task.name == "identify"
     codes = postal_codes(ctx.text, ent.zip_codes, asked=identifying)
     names = [ent.name] if ent.name else []
-    if codes and ctx.customer is None:
-        names += [n for n in _bare_names(ctx.text, codes) if n not in names]
+    if (codes or ent.emails or identifying) and ctx.customer is None:
+        bare = _bare_names(_without_emails(ctx.text, ent.emails), codes)
+        names += [n for n in bare if n not in names]
     offered = bool(ent.emails or (names and codes))
     if ctx.customer is not None:
         if ent.emails and ctx.customer.email.lower() not in ent.emails and offered:
@@ -120,12 +123,22 @@ def verification_step(ctx: Ctx) -> bool:
         given["zip"] = codes[0]
     customer: Customer | None = None
     attempted = False
-    if "email" in given and "order" in given:
+    if "email" in given and "order" in given and "email+order" in settings.BOT_IDENTITY_CHECKS:
         attempted = True
         customer = selectors.customer_for_email_and_order(
             email=given["email"], order_number=given["order"]
         )
-    if customer is None and "name" in given and "zip" in given:
+    checks = set(settings.BOT_IDENTITY_CHECKS)
+    if customer is None and "email" in given and "name" in given and "email+name" in checks:
+        attempted = True
+        for name in list(dict.fromkeys([given["name"], *names]))[:3]:
+            customer = selectors.customer_for_email_and_name(email=given["email"], name=name)
+            if customer is not None:
+                break
+    if customer is None and "email" in given and "zip" in given and "email+zip" in checks:
+        attempted = True
+        customer = selectors.customer_for_email_and_zip(email=given["email"], zip_code=given["zip"])
+    if customer is None and "name" in given and "zip" in given and "name+zip" in checks:
         attempted = True
         # A few readings of the name (with or without a lead-in word) against one code: one
         # try. Only ever one code a try, so a list of codes can't be guessed through.
@@ -142,9 +155,9 @@ def verification_step(ctx: Ctx) -> bool:
             state.resume_text = state.resume_text or (ctx.text if _asks_more(ctx.text) else None)
             state.task = Task(name="identify", asking="identity")
         if "email" in given:
-            ctx.turn.say("Thanks. Now the number of one of your orders, please (like SD-100123).")
+            ctx.turn.say(f"Thanks. Now {_second_fact('email')}, please.")
         elif "name" in given:
-            ctx.turn.say("Thanks. And the zip code of your shipping address?")
+            ctx.turn.say(f"Thanks. And {_second_fact('name')}?")
         elif "order" in given:
             ctx.turn.say("Thanks. And the email address you placed that order with?")
         else:
@@ -192,6 +205,32 @@ def verification_step(ctx: Ctx) -> bool:
     else:
         ctx.turn.say("What can I help you with?")
     return True
+
+
+_FACTS = {
+    "order": "the number of one of your orders",
+    "name": "your full name",
+    "zip": "the zip code of your shipping address",
+    "email": "the email address you ordered with",
+}
+
+
+def _second_fact(have: str) -> str:
+    """What else the shop's identity checks take next to `have`: "your full name or the number
+    of one of your orders"."""
+    wanted = [
+        other
+        for check in settings.BOT_IDENTITY_CHECKS
+        for first, other in [check.split("+"), check.split("+")[::-1]]
+        if first == have
+    ]
+    return " or ".join(_FACTS[w] for w in dict.fromkeys(wanted)) or _FACTS["order"]
+
+
+def _without_emails(text: str, emails: tuple[str, ...]) -> str:
+    for email in emails:
+        text = re.sub(re.escape(email), " ", text, flags=re.IGNORECASE)
+    return re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", text)
 
 
 _IDENTITY_BITS = re.compile(

@@ -131,7 +131,10 @@ def restrict(text: str, chosen: Sequence[Any]) -> list[Any] | None:
         text,
         re.I,
     )
-    if m and (dropped := named_items(m.group("rest"), chosen)):
+    rest = (
+        re.split(r"[.;!?]|\b(?:just|only|but|and (?:just|only))\b", m.group("rest"))[0] if m else ""
+    )
+    if m and (dropped := named_items(rest, chosen)):
         kept = [i for i in chosen if i not in dropped]
         return kept or None
     if _ONLY.search(text) or re.search(r"\b(instead|actually|rather|change of plan)\b", text, re.I):

@@ -105,6 +105,7 @@ def track(ctx: Ctx) -> None:
 # --- cancel ------------------------------------------------------------------------------------
 
 CANCEL_REASONS = (
+    "No longer needed",
     "Ordered by mistake",
     "Found it cheaper elsewhere",
     "It takes too long",
@@ -118,6 +119,25 @@ _TRAILING_REASON = re.compile(
     r"not)\b.{6,200})$",
     re.IGNORECASE,
 )
+
+
+# The reasons a shop reports on, as customers say them; any other reason is kept as said.
+_CANCEL_REASON_WORDS = {
+    "no longer needed": r"no longer (need|want)|(do ?n[o']?t|dont|do not) (really )?(need|want)"
+    r"|not needed|needn'?t|no need for|not (need|want)(ed)? any ?more",
+    "ordered by mistake": r"by (mistake|accident)|mistaken|accident(al)?ly|didn'?t mean to|"
+    r"wrong (item|size|colou?r|order|one|thing)|ordered (the )?wrong|duplicate|twice",
+    "found it cheaper elsewhere": r"cheaper|better (price|deal)|lower price|less (money|expensive)",
+    "it takes too long": r"too long|too slow|forever|won'?t (arrive|come) in time|delivery time",
+    "changed my mind": r"change[ds]? (my|of) mind",
+}
+
+
+def cancel_reason_from(text: str) -> str | None:
+    for reason, pattern in _CANCEL_REASON_WORDS.items():
+        if re.search(pattern, text, re.IGNORECASE):
+            return reason
+    return None
 
 
 def cancel(ctx: Ctx) -> None:
@@ -143,8 +163,9 @@ def cancel(ctx: Ctx) -> None:
         return
     reason_match = _BECAUSE.search(ctx.text) or _TRAILING_REASON.search(ctx.text)
     task = start_task(ctx, "cancel", order)
-    if reason_match:
-        task.slots["reason"] = reason_match.group(1).strip(" .!")
+    known = cancel_reason_from(ctx.text)
+    if known or reason_match:
+        task.slots["reason"] = known or reason_match.group(1).strip(" .!")  # type: ignore[union-attr]
         propose(ctx)
         return
     task.asking = "reason"
@@ -399,6 +420,21 @@ def choose_lines(
         ctx.state.task = None
         return None
     picked = items_mod.pick(ctx.text, items)
+    swapping = purpose == "change" or task.slots.get("kind") == "exchange"
+    if swapping and picked.how in ("named", "only") and len(picked.items) > 1:
+        # "I got a chair and a lamp in one order… I'd rather have the white lamp": the items
+        # that get a new option named are the ones to change, when some do and some don't.
+        with_target = [
+            i
+            for i in picked.items
+            if items_mod.target_variant(
+                items_mod.segment_for(ctx.text, i, picked.items),
+                selectors.product_variants_for_bot(product_id=i.variant.product_id),
+                i.variant,
+            )
+        ]
+        if with_target:
+            picked = items_mod.Picked(with_target, picked.quantities, picked.how)
     if not picked.items:
         task.asking = "item"
         verb = "return or exchange" if purpose == "return" else "change"
@@ -663,7 +699,9 @@ def return_kind_switch(ctx: Ctx, task: Task) -> bool:
     else:
         return False
     if task.slots["kind"] == "return" and "refund_method" not in task.slots:
-        if re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
+        if task.slots.get("payment_method_id"):
+            task.slots["refund_method"] = "original"  # a card or PayPal they named
+        elif re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
             task.slots["refund_method"] = "gift_card"
         elif re.search(r"\b(original|card|same|paypal|bank|account)\b", ctx.text, re.I):
             task.slots["refund_method"] = "original"
@@ -772,9 +810,15 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
             ctx.turn.chips(*REASON_CHIPS)
             return
     if task.slots["kind"] == "return" and "refund_method" not in task.slots:
-        if re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
+        if task.slots.get("payment_method_id"):
+            task.slots["refund_method"] = "original"  # a card or PayPal they named
+        elif re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
             task.slots["refund_method"] = "gift_card"
-        elif re.search(r"\b(original|same card|my card|back to|card|paypal)\b", ctx.text, re.I):
+        elif re.search(
+            r"\b(original|same card|my card|back to|card|paypal|money back|whatever i paid)\b",
+            ctx.text,
+            re.I,
+        ):
             task.slots["refund_method"] = "original"
         else:
             task.asking = "refund_method"

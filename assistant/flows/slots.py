@@ -14,11 +14,13 @@ from assistant.flows.context import FIRST, Ctx
 from assistant.flows.orders_flow import (
     ADDRESS_FORMAT,
     ADDRESS_WORDS,
+    CANCEL_REASONS,
     PAYMENT_WORDS,
     REASON_CHIPS,
     REFUND_METHOD_CHIPS,
     ask_address,
     ask_payment,
+    cancel_reason_from,
     note_payment_method,
     parse_address,
     payment_methods_named,
@@ -111,7 +113,12 @@ def fill_task(ctx: Ctx) -> bool:
         if switching and prediction.label not in ("cancel_order", "complaint"):
             ctx.state.task = None
             return False
-        task.slots["reason"] = "Not given" if guard.yes_or_no(text) == "yes" else text[:300]
+        chip = next((c for c in CANCEL_REASONS if c.lower() == text.lower().strip(" .!")), None)
+        task.slots["reason"] = (
+            (chip or "").lower()
+            or cancel_reason_from(text)
+            or ("not given" if guard.yes_or_no(text) == "yes" else text[:300])
+        )
         task.asking = None
         propose(ctx)
         return True
