@@ -152,7 +152,11 @@ _PIVOT = re.compile(
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"[-_]", " ", text.lower())
+    """Lower case, hyphens as spaces, no plural s, units against their number: "12-cup" and
+    "12 cups", "1000 ml" and "1000ml", "full-size" and "full size" read the same."""
+    text = re.sub(r"[-_]", " ", text.lower())
+    text = re.sub(r"(\d)\s+(ml|l|gb|tb|mm|cm|in|oz|w|mah)\b", r"\1\2", text)
+    return re.sub(r"\b([a-z]{2,}?)(?:e?s)\b", r"\1", text)
 
 
 def segment_for(text: str, item: Any, items: Sequence[Any]) -> str:

@@ -219,7 +219,19 @@ def change(ctx: Ctx) -> None:
     if order is None:
         return
     if not order.is_modifiable:
+        if (
+            order.is_returnable()
+            and not ADDRESS_WORDS.search(ctx.text)
+            and (_EXCHANGE.search(ctx.text) or ITEM_WORDS.search(ctx.text))
+        ):
+            returns(ctx)  # a delivered item for another option is an exchange
+            return
         _refuse_status(ctx, order, "change")
+        return
+    given = _ADDRESS_GIVEN.search(ctx.text)
+    if given is not None and parse_address(given.group(1), customer.full_name) is not None:
+        # "can you change it to 55 River Rd, Eugene, OR 97401?"
+        ask_address(ctx, start_task(ctx, "address", order), "")
         return
     if ADDRESS_WORDS.search(ctx.text):
         task = start_task(ctx, "address", order)
@@ -246,7 +258,7 @@ ADDRESS_FORMAT = (
 
 
 # "... my default address to 45 Oak Ave, Seattle, WA 98102": the address came with the request.
-_ADDRESS_GIVEN = re.compile(r"\b(?:to|is)\s*:?\s+(\d[^\n]*)$", re.IGNORECASE)
+_ADDRESS_GIVEN = re.compile(r"\b(?:to|is)\s*:?\s+(\d[^\n]*?)[?!.]*$", re.IGNORECASE)
 
 
 def ask_address(ctx: Ctx, task: Task, question: str) -> None:
@@ -369,7 +381,11 @@ def ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
         ctx.state.task = None
         return
     named = payment_methods_named(
-        re.sub(r"\b(change|payment|method|pay(ing)?|with|to|the|my|on|of)\b", " ", ctx.text),
+        re.sub(
+            r"\b(change|payment|method|pay(ing)?|with|to|the|my|on|of)\b",
+            " ",
+            wanted_methods_text(ctx.text),
+        ),
         methods,
     )
     if len(named) == 1 and re.search(r"\b(to|with|use|using|onto|instead)\b", ctx.text, re.I):
@@ -510,13 +526,30 @@ def fill_targets(ctx: Ctx, task: Task, order: Order, *, exchange: bool) -> bool:
     return True
 
 
+# "not PayPal", "instead of my Visa", "rather than the gift card": a method they don't want.
+_NOT_METHOD = re.compile(
+    r"\b(not|instead of|rather than|except|but not|no)\s+(?:on\s+|to\s+)?(?:my\s+|the\s+)?"
+    r"(gift ?card|paypal|card|visa|mastercard|amex|american express|discover)"
+    r"(\s+ending(\s+in)?\s+\d{4})?",
+    re.I,
+)
+
+
+def wanted_methods_text(text: str) -> str:
+    return _NOT_METHOD.sub(" ", text)
+
+
 def note_payment_method(ctx: Ctx, task: Task) -> None:
     """ "charge my Mastercard", "use the gift card for the difference": remember the method."""
     if ctx.customer is None or not PAYMENT_WORDS.search(ctx.text):
         return
     methods = selectors.payment_methods_for_bot(customer=ctx.customer)
     named = payment_methods_named(
-        re.sub(r"(payment|method|pay(ing)?|with|to|the|my|on|of|for|difference)", " ", ctx.text),
+        re.sub(
+            r"\b(payment|method|pay(ing)?|with|to|the|my|on|of|for|difference)\b",
+            " ",
+            wanted_methods_text(ctx.text),
+        ),
         methods,
     )
     if len(named) == 1:
@@ -650,7 +683,9 @@ def _alternatives(variants: list[Any], current: Any) -> list[Any]:
 RETURN_REASONS = {
     "too_small": r"too (small|tight|short)|smaller than|runs small|size up|bigger size|larger size",
     "too_large": r"too (big|large|loose|long)|bigger than|runs (big|large)|size down|smaller size",
-    "damaged": r"damaged|broken|defect|faulty|torn|ripped|cracked|stain|doesn'?t work|not working|"
+    "damaged": r"damaged|broken|defect|faulty|torn|ripped|crack|stain|scratch|dent|chipped|leak|"
+    r"won'?t (turn|switch|power|charge|work)|(doesn'?t|does not) (turn|power) on|"
+    r"doesn'?t work|not working|"
     r"stopped working|don'?t work|do not work|does not work|isn'?t working|aren'?t working|dead",
     "wrong_item": r"wrong (item|product|size|colou?r|one)|not what i ordered|sent me the wrong",
     "not_as_described": r"not as described|(doesn'?t|does not) (look|match)|different from|"
@@ -754,15 +789,22 @@ def returns(ctx: Ctx) -> None:
     )
     if order is None:
         return
-    if order.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED) and (
-        order.returns.exists()
+    starting = not _REFUND_STATUS.search(ctx.text) and any(_left_to_return(order).values())
+    if (
+        order.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED)
+        and order.returns.exists()
+        and not (starting and order.is_returnable())
     ):
         # "Where is my refund for SD-…": a returned order's refund is the news, not a refusal.
         for rma in order.returns.all()[:1]:
             facts.return_summary(ctx.turn, rma)
         ctx.state.task = None
         return
-    if order.status != OrderStatus.DELIVERED:
+    if order.status not in (
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURN_REQUESTED,
+        OrderStatus.RETURNED,
+    ):
         _refuse_status(ctx, order, "return")
         return
     if not order.is_returnable():
