@@ -33,6 +33,7 @@ from django.db import transaction
 from assistant.flows.confirm import answer_pending
 from assistant.flows.context import (
     ORDERISH,
+    OTHER,
     Ctx,
     entities,
     handoff,
@@ -253,7 +254,17 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
             # the task, on the whole message.
             return [(text, requests[0][1])]
         return [(text, whole)]
-    if requests[0][1].label == "cancel_order" and not any("?" in p for p, _ in requests[1:]):
+    first_orders = set(entities(requests[0][0], ctx.customer).order_numbers)
+    other_task = any(
+        (set(entities(p, ctx.customer).order_numbers) - first_orders)
+        or (pred.label in _TASKS and pred.label != "cancel_order")
+        for p, pred in requests[1:]
+    )
+    if (
+        requests[0][1].label == "cancel_order"
+        and not other_task
+        and not any("?" in p for p, _ in requests[1:])
+    ):
         # "cancel SD-100002, I ordered the wrong size": the rest is the reason, not a request.
         return [(text, requests[0][1])]
     return requests
@@ -284,8 +295,9 @@ def _one_task(
             goes_on = same_order and (
                 (previous.label in _TASKS and label in (previous.label, *shopping, "change_order",
                                                          "payment_issue"))
-                or (previous.label in ("order_status", "track_shipment") and label in _TASKS
-                    and bool(_PRONOUN.search(piece)) and not own)
+                or (previous.label in ("order_status", "track_shipment", "payment_issue")
+                    and label in _TASKS and not own and not OTHER.search(piece)
+                    and (bool(_PRONOUN.search(piece)) or bool(earlier)))
                 or (previous.label in shopping and label in _TASKS and _names_owned(ctx, before))
             )  # fmt: skip
             if goes_on:

@@ -47,10 +47,12 @@ _STOP = frozenset(
 
 
 def _stem(word: str) -> str:
+    """ "bottles" and "bottle", "watches" and "watch", "glasses" and "glass" meet."""
     word = word.lower()
-    for suffix in ("es", "s"):
-        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 

@@ -200,7 +200,12 @@ ITEM_WORDS = re.compile(r"\b(size|colou?r|swap|instead|variant|smaller|bigger|la
 
 
 def change(ctx: Ctx) -> None:
-    if ADDRESS_WORDS.search(ctx.text) and re.search(r"\bdefault\b", ctx.text, re.I):
+    if (
+        ADDRESS_WORDS.search(ctx.text)
+        and re.search(r"\bdefault\b", ctx.text, re.I)
+        and not ctx.ent.order_numbers
+        and not re.search(r"\b(to|use|with)\s+(my|the)\s+(default|home)\b", ctx.text, re.I)
+    ):
         default_address(ctx)
         return
     customer = need_customer(ctx)
@@ -261,7 +266,74 @@ ADDRESS_FORMAT = (
 _ADDRESS_GIVEN = re.compile(r"\b(?:to|is)\s*:?\s+(\d[^\n]*?)[?!.]*$", re.IGNORECASE)
 
 
+_DEFAULT_ADDRESS = re.compile(
+    r"\b(default|home|usual|main|primary|normal|regular)\b[\w\s,()-]{0,20}?\baddress\b|"
+    r"\baddress\s+(on file|in my account|on my account|i have saved)\b|\bto my (default|home)\b",
+    re.I,
+)
+_OTHER_ORDER = re.compile(
+    r"\b(same (address|place|one|as)|address (of|from|on|for) (my|the|that|order)|other order|"
+    r"as (my|the|that) .{0,30}order|order .{0,40}went|went to)\b",
+    re.I,
+)
+
+
+def address_by_reference(ctx: Ctx, customer: Customer, task: Task) -> dict[str, str] | None:
+    """ "my default address", "the same address as my backpack order", "my Santa Cruz address":
+    an address the shop already has, as an order's shipping address is stored."""
+    from assistant.flows.context import order_facts
+    from assistant.understanding import references
+
+    text = ctx.text
+    current: dict[str, Any] = {}
+    if task.order:
+        order = selectors.order_for_bot(customer=customer, number=task.order)
+        current = dict(order.shipping_address) if order is not None else {}
+
+    def fresh(address: dict[str, Any]) -> bool:
+        return bool(address) and address.get("line1") != current.get("line1")
+
+    if _DEFAULT_ADDRESS.search(text):
+        default = customer.addresses.filter(is_default=True).first()
+        if default is not None:
+            return default.snapshot()
+    others = [n for n in ctx.ent.order_numbers if n.upper() != (task.order or "").upper()]
+    number = others[0] if others else None
+    if number is None and _OTHER_ORDER.search(text):
+        facts = [f for f in order_facts(ctx) if f.number != task.order]
+        ref = references.refer(text, facts, listed=ctx.state.listed_orders)
+        if ref.unique is not None and ref.how in ("item", "date", "status", "position"):
+            number = ref.unique
+    if number is not None:
+        other = selectors.order_for_bot(customer=customer, number=number)
+        if other is not None and fresh(other.shipping_address):
+            return {k: str(v) for k, v in other.shipping_address.items()}
+    # A saved address or another order's, named by its street or city.
+    folded = text.casefold()
+    known = [a.snapshot() for a in customer.addresses.all()]
+    known += [dict(o.shipping_address) for o in selectors.orders_for_bot(customer=customer)]
+    named = [
+        a
+        for a in known
+        if fresh(a)
+        and any(
+            str(a.get(key) or "").casefold() in folded
+            for key in ("line1", "city")
+            if len(str(a.get(key) or "")) >= 4
+        )
+    ]
+    lines = {a.get("line1") for a in named}
+    if len(lines) == 1:
+        return {k: str(v) for k, v in named[0].items()}
+    return None
+
+
 def ask_address(ctx: Ctx, task: Task, question: str) -> None:
+    if ctx.customer is not None and (known := address_by_reference(ctx, ctx.customer, task)):
+        task.slots["address"] = known
+        task.asking = None
+        propose(ctx)
+        return
     given = _ADDRESS_GIVEN.search(ctx.text)
     if given is not None and ctx.customer is not None:
         address = parse_address(given.group(1), ctx.customer.full_name)
@@ -691,6 +763,7 @@ RETURN_REASONS = {
     "not_as_described": r"not as described|(doesn'?t|does not) (look|match)|different from|"
     r"looks different|quality",
     "changed_mind": r"changed? my mind|don'?t (want|need|like)|no longer (want|need)|didn'?t like|"
+    r"not (a|really a|much of a) fan|not (really )?my (style|taste|thing)|dislike|"
     r"not for me|(dont|don't) love",
 }
 REASON_CHIPS = {

@@ -18,6 +18,7 @@ from assistant.flows.orders_flow import (
     PAYMENT_WORDS,
     REASON_CHIPS,
     REFUND_METHOD_CHIPS,
+    address_by_reference,
     ask_address,
     ask_payment,
     cancel_reason_from,
@@ -175,7 +176,9 @@ def fill_task(ctx: Ctx) -> bool:
             return False
         return True
     if asking == "address":
-        address = parse_address(text, customer.full_name)
+        address = address_by_reference(ctx, customer, task) or parse_address(
+            text, customer.full_name
+        )
         if address is None:
             if switching:
                 ctx.state.task = None
