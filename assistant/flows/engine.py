@@ -286,6 +286,8 @@ def _one_task(
         own = entities(piece, ctx.customer).order_numbers
         earlier = entities(out_pieces[-1], ctx.customer).order_numbers if out_pieces else ()
         label = _owned_change(ctx, piece, prediction.label, numbers=own or earlier)
+        if _NEW_ADDRESS.search(piece) and _PRONOUN.search(piece) and label not in _TASKS:
+            label = "change_order"  # "could it go to a different address?"
         if label != prediction.label:
             prediction = dataclasses.replace(prediction, label=label, confidence=1.0)
         if out_pieces:
@@ -322,6 +324,9 @@ def _names_owned(ctx: Ctx, text: str) -> bool:
     )
 
 
+_NEW_ADDRESS = re.compile(
+    r"\b(different|new|another|other|correct|right)\s+(shipping\s+|delivery\s+)?address\b", re.I
+)
 _CHANGE_WORDS = re.compile(
     r"\b(upgrade|downgrade|swap|exchange|switch|change|instead|rather have|trade|replace)\b", re.I
 )

@@ -187,7 +187,14 @@ def target_variant(text: str, variants: Sequence[Any], current: Any) -> Any | No
         ):
             pivot = m
             break
-    wanted = text[pivot.end() :] if pivot else text
+    if pivot is not None:
+        found = _best_variant(text[pivot.end() :], variants, current)
+        if found is not None:
+            return found
+    return _best_variant(text, variants, current)
+
+
+def _best_variant(wanted: str, variants: Sequence[Any], current: Any) -> Any | None:
     best, best_score = None, 0
     for variant in variants:
         if variant.pk == current.pk or variant.stock <= 0 or not variant.is_active:

@@ -460,6 +460,16 @@ def ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
         ),
         methods,
     )
+    if len(named) > 1:
+        # "it's on my Visa; can I use my Mastercard instead?": the one after the last "use".
+        pivots = list(
+            re.finditer(r"\b(use|using|to|onto|switch to|pay with|with)\b", ctx.text, re.I)
+        )
+        if pivots:
+            after = payment_methods_named(
+                wanted_methods_text(ctx.text[pivots[-1].end() :]), methods
+            )
+            named = after if len(after) == 1 else named
     if len(named) == 1 and re.search(r"\b(to|with|use|using|onto|instead)\b", ctx.text, re.I):
         # "change the payment on SD-100001 to my gift card": no need to ask.
         task.slots["payment_method_id"] = named[0].pk
