@@ -293,7 +293,7 @@ def address_by_reference(ctx: Ctx, customer: Customer, task: Task) -> dict[str, 
     def fresh(address: dict[str, Any]) -> bool:
         return bool(address) and address.get("line1") != current.get("line1")
 
-    if _DEFAULT_ADDRESS.search(text):
+    if _DEFAULT_ADDRESS.search(text) and task.name != "default_address":
         default = customer.addresses.filter(is_default=True).first()
         if default is not None:
             return default.snapshot()
@@ -329,11 +329,6 @@ def address_by_reference(ctx: Ctx, customer: Customer, task: Task) -> dict[str, 
 
 
 def ask_address(ctx: Ctx, task: Task, question: str) -> None:
-    if ctx.customer is not None and (known := address_by_reference(ctx, ctx.customer, task)):
-        task.slots["address"] = known
-        task.asking = None
-        propose(ctx)
-        return
     given = _ADDRESS_GIVEN.search(ctx.text)
     if given is not None and ctx.customer is not None:
         address = parse_address(given.group(1), ctx.customer.full_name)
@@ -342,6 +337,11 @@ def ask_address(ctx: Ctx, task: Task, question: str) -> None:
             task.asking = None
             propose(ctx)
             return
+    if ctx.customer is not None and (known := address_by_reference(ctx, ctx.customer, task)):
+        task.slots["address"] = known
+        task.asking = None
+        propose(ctx)
+        return
     task.asking = "address"
     ctx.turn.say(f"{question} {ADDRESS_FORMAT}")
 
@@ -927,7 +927,8 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
         return
     if "reason" not in task.slots:
         if task.slots["kind"] == "exchange":
-            task.slots["reason"] = "other"  # an exchange for another option needs no reason
+            # An exchange needs no reason; a size up or down says it.
+            task.slots["reason"] = _size_reason(order, lines) or "other"
         else:
             names = _names_of(order, lines)
             task.asking = "reason"
@@ -955,6 +956,37 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
     if task.slots["kind"] == "exchange" and not settle_money(ctx, task, order):
         return
     propose(ctx)
+
+
+_SIZES = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
+
+
+def _size_rank(value: str) -> float | None:
+    v = value.strip().lower()
+    if v in _SIZES:
+        return float(_SIZES.index(v))
+    try:
+        return float(v)
+    except ValueError:
+        return None
+
+
+def _size_reason(order: Order, lines: list[dict[str, Any]]) -> str | None:
+    """ "too_small" when every exchanged item goes up a size, "too_large" when down."""
+    from orders.models import ProductVariant
+
+    items = {i.pk: i for i in order.items.all()}
+    moves = set()
+    for line in lines:
+        new = ProductVariant.objects.filter(pk=line.get("variant_id") or 0).first()
+        old = items[line["item_id"]].variant
+        if new is None or "size" not in new.options or "size" not in old.options:
+            return None
+        a, b = _size_rank(str(old.options["size"])), _size_rank(str(new.options["size"]))
+        if a is None or b is None or a == b:
+            return None
+        moves.add("too_small" if b > a else "too_large")
+    return moves.pop() if len(moves) == 1 else None
 
 
 def _names_of(order: Order, lines: list[dict[str, Any]]) -> str:

@@ -176,8 +176,8 @@ def fill_task(ctx: Ctx) -> bool:
             return False
         return True
     if asking == "address":
-        address = address_by_reference(ctx, customer, task) or parse_address(
-            text, customer.full_name
+        address = parse_address(text, customer.full_name) or address_by_reference(
+            ctx, customer, task
         )
         if address is None:
             if switching:
