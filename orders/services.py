@@ -786,6 +786,37 @@ def order_change_payment_method(
 
 
 @transaction.atomic
+def customer_register(
+    *, email: str, first_name: str, last_name: str, address: AddressInput, actor: Actor
+) -> Customer:
+    """A new customer, from a guest who buys in the chat: their email, name and default address.
+    An email that already has an account is refused: its owner must verify instead."""
+    import re as _re
+
+    email = email.strip().lower()
+    if not _re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise OrderPolicyError("Please give a valid email address.")
+    if not first_name.strip():
+        raise OrderPolicyError("Please give your name.")
+    if Customer.objects.filter(email__iexact=email).exists():
+        raise OrderPolicyError("There is already an account with that email address.")
+    cleaned = _validate_address(address)
+    customer = Customer.objects.create(
+        email=email, first_name=first_name.strip()[:120], last_name=last_name.strip()[:120]
+    )
+    Address.objects.create(customer=customer, is_default=True, **cleaned)
+    audit_record(
+        actor=actor,
+        subject_type="customer",
+        subject_id=email,
+        action="customer.register",
+        to_value=format_address(cleaned),
+        customer=customer,
+    )
+    return customer
+
+
+@transaction.atomic
 def customer_set_default_address(
     *, customer: Customer, address: AddressInput, actor: Actor
 ) -> Address:

@@ -33,7 +33,6 @@ from django.db import transaction
 from assistant.flows.confirm import answer_pending
 from assistant.flows.context import (
     ORDERISH,
-    OTHER,
     Ctx,
     entities,
     handoff,
@@ -298,7 +297,7 @@ def _one_task(
                 (previous.label in _TASKS and label in (previous.label, *shopping, "change_order",
                                                          "payment_issue"))
                 or (previous.label in ("order_status", "track_shipment", "payment_issue")
-                    and label in _TASKS and not own and not OTHER.search(piece)
+                    and label in _TASKS and not own and not _OTHER_ORDER.search(piece)
                     and (bool(_PRONOUN.search(piece)) or bool(earlier)))
                 or (previous.label in shopping and label in _TASKS and _names_owned(ctx, before))
             )  # fmt: skip
@@ -324,6 +323,7 @@ def _names_owned(ctx: Ctx, text: str) -> bool:
     )
 
 
+_OTHER_ORDER = re.compile(r"\b(other|another|second|different|2nd)\s+(order|one|purchase)\b", re.I)
 _NEW_ADDRESS = re.compile(
     r"\b(different|new|another|other|correct|right)\s+(shipping\s+|delivery\s+)?address\b", re.I
 )

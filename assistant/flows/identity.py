@@ -121,6 +121,14 @@ def verification_step(ctx: Ctx) -> bool:
         given["name"] = names[0]
     if codes:
         given["zip"] = codes[0]
+    if (
+        given.get("buying")
+        and "email" in given
+        and "order" not in given
+        and not Customer.objects.filter(email__iexact=given["email"]).exists()
+    ):
+        # A new shopper buying in the chat: there is no account to prove, so one is made.
+        return _register_step(ctx, given, names)
     customer: Customer | None = None
     attempted = False
     if "email" in given and "order" in given and "email+order" in settings.BOT_IDENTITY_CHECKS:
@@ -168,7 +176,7 @@ def verification_step(ctx: Ctx) -> bool:
         state.verify_failures += 1
         # Keep who they said they are, so "sorry typo, 98101" corrects just the zip code; the
         # next try still counts.
-        state.verify_given = {k: v for k, v in given.items() if k in ("name", "email")}
+        state.verify_given = {k: v for k, v in given.items() if k in ("name", "email", "buying")}
         left = MAX_VERIFY_ATTEMPTS - state.verify_failures
         if left <= 0:
             state.verify_locked = True
@@ -231,6 +239,82 @@ def _without_emails(text: str, emails: tuple[str, ...]) -> str:
     for email in emails:
         text = re.sub(re.escape(email), " ", text, flags=re.IGNORECASE)
     return re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", text)
+
+
+_CAPITALIZED_NAME = re.compile(r"\b([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\b")
+
+
+def _register_step(ctx: Ctx, given: dict[str, str], names: list[str]) -> bool:
+    """Collect a new shopper's name and shipping address, then make their account and go on
+    with the purchase they asked for."""
+    import json
+
+    from assistant.flows.engine import understand_and_handle  # the engine imports this module
+    from assistant.flows.orders_flow import address_in
+    from orders import services as order_services
+    from orders.actors import Actor
+    from orders.errors import OrderPolicyError
+
+    state = ctx.state
+    text = _without_emails(ctx.text, ctx.ent.emails)
+    if "name" not in given:
+        found = [
+            n
+            for n in _CAPITALIZED_NAME.findall(text)
+            if not any(w.lower() in _NOT_A_NAME for w in n.split())
+        ]
+        if names or found:
+            given["name"] = (names or found)[-1]
+    if "address" not in given:
+        address = address_in(text, given.get("name", ""))
+        if address is not None:
+            given["address"] = json.dumps(address)
+    given.pop("zip", None)
+    state.task = Task(name="identify", asking="identity")
+    ctx.turn.intent = "register"
+    if "name" not in given or "address" not in given:
+        missing = [
+            what
+            for what, key in (("your full name", "name"), ("your shipping address", "address"))
+            if key not in given
+        ]
+        ctx.turn.say(
+            f"Thanks. I don't see an account for {given['email']} yet, so I'll set one up with "
+            f"your order. What's {' and '.join(missing)}?"
+            + (
+                " For example: 12 Harbor St, Portland, OR 97205, US."
+                if "address" in str(missing)
+                else ""
+            )
+        )
+        return True
+    name = given["name"].split()
+    address = json.loads(given["address"])
+    address["full_name"] = given["name"]
+    try:
+        customer = order_services.customer_register(
+            email=given["email"],
+            first_name=name[0],
+            last_name=" ".join(name[1:]),
+            address=address,
+            actor=Actor.system("assistant checkout"),
+        )
+    except OrderPolicyError as error:
+        ctx.turn.say(f"Sorry, I couldn't set up the account: {error}")
+        state.verify_given = {}
+        state.task = None
+        return True
+    services.conversation_verify(conversation=ctx.conversation, customer=customer)
+    state.verify_given = {}
+    state.task = None
+    ctx.turn.say(f"Thanks, {customer.first_name}: your account is set up.")
+    resume, state.resume_text = state.resume_text, None
+    if resume:
+        ctx.resuming = True
+        ctx.ent = entities(resume, customer)
+        ctx.text = resume
+        understand_and_handle(ctx, resume, first=True)
+    return True
 
 
 _IDENTITY_BITS = re.compile(

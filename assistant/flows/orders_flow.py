@@ -395,6 +395,24 @@ def _country_guess(region: str, postal: str) -> str:
     return "us"
 
 
+def address_in(text: str, full_name: str) -> dict[str, str] | None:
+    """An address inside a longer message ("the address would be 21 Quay St, Brooklyn, NY 11201
+    if that helps"): from the first house number to the postal code."""
+    for start in re.finditer(r"\b\d+[A-Za-z]?\s+[A-Za-z]", text):
+        tail = text[start.start() :]
+        for end in reversed(
+            list(re.finditer(r"\b\d{4,5}(?:-\d{4})?\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b", tail))
+        ):
+            country = re.match(
+                r"\s*,?\s*(usa|us|united states|canada|uk|australia)\b", tail[end.end() :], re.I
+            )
+            piece = tail[: end.end() + (country.end() if country else 0)]
+            found = parse_address(piece, full_name)
+            if found is not None:
+                return found
+    return None
+
+
 def parse_address(text: str, full_name: str) -> dict[str, str] | None:
     m = (
         _ADDRESS.match(text.strip())

@@ -174,6 +174,16 @@ def place_order(ctx: Ctx) -> None:
         return
     customer = need_customer(ctx)
     if customer is None:
+        # A guest may buy without an account: verifying with a new email makes one.
+        if ctx.state.task is not None and ctx.state.task.name == "identify":
+            ctx.state.verify_given["buying"] = "1"
+            if ctx.turn.parts:
+                ctx.turn.parts.pop()
+            ctx.turn.say(
+                "Happy to help you order that. What's your email address? If you've ordered "
+                "with us before, I'll also need your full name or an order number; if you're "
+                "new, I'll set up your account with this order."
+            )
         return
     task = start_task(ctx, "place_order", None, product_id=product_id)
     task.slots["quantity"] = ctx.ent.quantity or 1
