@@ -159,6 +159,9 @@ def need_customer(ctx: Ctx) -> Customer | None:
         return None
     ctx.state.resume_text = ctx.text
     ctx.state.task = Task(name="identify", asking="identity")
+    if ctx.ent.order_numbers:
+        # "where's my refund for order 100007": the number is one of the identity facts.
+        ctx.state.verify_given.setdefault("order", ctx.ent.order_numbers[0])
     ctx.turn.say(identity_request())
     return None
 

@@ -59,6 +59,7 @@ from assistant.flows.shop_flow import (
     help_center,
     payment_issue,
     place_order,
+    price_question,
     product_question,
     recommend,
     refine,
@@ -270,7 +271,9 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
 
 
 _TASKS = {"cancel_order", "change_order", "return_refund"}
-_PRONOUN = re.compile(r"\b(it|them|this( order)?|that( order)?|the order|those|these|both)\b", re.I)
+_PRONOUN = re.compile(
+    r"\b(it|they|them|this( order)?|that( order)?|the order|those|these|both)\b", re.I
+)
 
 
 def _one_task(
@@ -300,6 +303,9 @@ def _one_task(
                     and label in _TASKS and not own and not _OTHER_ORDER.search(piece)
                     and (bool(_PRONOUN.search(piece)) or bool(earlier)))
                 or (previous.label in shopping and label in _TASKS and _names_owned(ctx, before))
+                or (previous.label in shopping and label in shopping and not own
+                    and bool(_PRONOUN.search(piece))
+                    and not entities(piece, ctx.customer).products)
             )  # fmt: skip
             if goes_on:
                 out_pieces[-1] = f"{before} {piece}"
@@ -431,6 +437,8 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         ctx.state.last_intent = label
     if ctx.turn.intent == prediction.label:
         ctx.turn.intent = label
+    if label not in _TASKS and price_question(ctx, label):
+        return
     HANDLERS.get(label, _out_of_scope)(ctx)
 
 

@@ -67,9 +67,18 @@ def order_status(ctx: Ctx) -> None:
     if found is None:
         return
     facts.order_summary(ctx.turn, found)
+    if _ASKS_ADDRESS.search(ctx.text):
+        facts.shipping_address(ctx.turn, found)
     if found.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         facts.tracking(ctx.turn, found, after_summary=True)
     ctx.turn.llm_ok = True
+
+
+_ASKS_ADDRESS = re.compile(
+    r"\b(what|which|where)\b.{0,40}\b(address|ship(ped|ping)? to|going to|deliver(ed|ing)? to|"
+    r"sent to|heading)\b|\bshipping address\b",
+    re.I,
+)
 
 
 def track(ctx: Ctx) -> None:
@@ -161,6 +170,8 @@ def cancel(ctx: Ctx) -> None:
     if not order.is_cancellable:
         _refuse_status(ctx, order, "cancel")
         return
+    if _partial_cancel(ctx, order):
+        return
     reason_match = _BECAUSE.search(ctx.text) or _TRAILING_REASON.search(ctx.text)
     task = start_task(ctx, "cancel", order)
     known = cancel_reason_from(ctx.text)
@@ -171,6 +182,50 @@ def cancel(ctx: Ctx) -> None:
     task.asking = "reason"
     ctx.turn.say(f"I can cancel order {order.number}. May I ask why you're cancelling?")
     ctx.turn.chips(*CANCEL_REASONS)
+
+
+_PART = re.compile(
+    r"\b(just|only|one of|part of|some of|keep|still want|but not|except|remove|take off|"
+    r"drop)\b",
+    re.I,
+)
+
+
+def _partial_cancel(ctx: Ctx, order: Order) -> bool:
+    """ "cancel just the sunglasses, I still want the tank tops": orders are cancelled whole, so
+    a clear no, with what can be done instead. True when that was the answer."""
+    items = list(order.items.all())
+    if len(items) < 2:
+        return False
+    keep_words = re.compile(r"\b(keep|still want|leave|hold on to|want to keep)\b", re.I)
+    to_cancel: list[Any] = []
+    to_keep: list[Any] = []
+    for clause in re.split(r"[.;!?,]|\bbut\b", ctx.text):
+        found = items_mod.named_items(clause, items)
+        (to_keep if keep_words.search(clause) else to_cancel).extend(found)
+    named = [i for i in to_cancel if i not in to_keep]
+    if not named:
+        return False
+    explicit = re.search(
+        r"\b(just|only|part of|some of|one of|remove|take off|drop)\b", ctx.text, re.I
+    )
+    if not (any(i not in named for i in to_keep) or (explicit and len(set(named)) < len(items))):
+        return False
+    names = ", ".join(sorted({i.product_name for i in named}))
+    ctx.state.task = None
+    ctx.turn.intent = "cancel_order:partial"
+    ctx.turn.say(
+        f"I can't cancel only part of an order: order {order.number} can be cancelled only as a "
+        f"whole ({facts.items_line(order)}, total {money(order.grand_total, order.currency)}).",
+        keep=(order.number,),
+    )
+    alternative = (
+        f"I can change an item to another option while the order is pending, or you can return "
+        f"the {names} once it arrives."
+    )
+    ctx.turn.say(f"I can cancel the whole order if you like. {alternative}")
+    ctx.turn.chips("Cancel the whole order", "Keep the order")
+    return True
 
 
 def _refuse_status(ctx: Ctx, order: Order, what: str) -> None:

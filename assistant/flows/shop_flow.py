@@ -19,6 +19,7 @@ from assistant.flows.context import (
 )
 from assistant.flows.orders_flow import ask_address, pick_variant
 from assistant.flows.state import Task
+from assistant.replies import facts
 from assistant.replies.turn import money
 from chatbot import selectors
 from orders.models import Customer, OrderStatus
@@ -48,6 +49,97 @@ def shipping_info(ctx: Ctx) -> None:
     answer_from_help(ctx, category="shipping")
 
 
+_EXTREME = re.compile(
+    r"\b(cheapest|least expensive|lowest[- ]priced?|lowest price|most affordable|"
+    r"most expensive|priciest|dearest|costs? the most|highest price[d]?|costliest)\b",
+    re.I,
+)
+_DEAR = re.compile(r"most expensive|priciest|dearest|costs? the most|highest|costliest", re.I)
+_ITEM_PRICES = re.compile(
+    r"\b(how much|what|price|prices|cost)\b.{0,30}\b(pay|paid|cost|price|charge)\w*\b.{0,30}"
+    r"\b(each|every|items?|things?|per|individually|separately)\b|\bitem prices?\b|"
+    r"\bprice of each\b|\bbreak ?down\b",
+    re.I,
+)
+_ABOUT_ORDER = re.compile(
+    r"\b(was|were|did|i (paid|bought|ordered|got)|in (my|the|that|this|it)|of (them|those|"
+    r"these)|which (one|item|thing)s?)\b",
+    re.I,
+)
+
+
+def price_question(ctx: Ctx, label: str) -> bool:
+    """ "how much did I pay for each thing in #W2001011", "which one was the most expensive",
+    "what's the cheapest tablet I can buy": prices of an order's items, or of a product's
+    options in stock, from the database. True when answered."""
+    text = ctx.text
+    extreme = _EXTREME.search(text)
+    if not extreme and not _ITEM_PRICES.search(text):
+        return False
+    customer = ctx.customer
+    number = (ctx.ent.order_numbers or (ctx.state.focus_order,))[0]
+    order_question = (
+        customer is not None
+        and number
+        and (ctx.ent.order_numbers or _ITEM_PRICES.search(text) or _ABOUT_ORDER.search(text))
+    )
+    if order_question and not (extreme and ctx.ent.products and not ctx.ent.order_numbers):
+        assert customer is not None
+        order = selectors.order_for_bot(customer=customer, number=str(number))
+        if order is not None and order.items.exists():
+            ctx.turn.tools.append("order_lookup")
+            ctx.turn.intent = "order_status"
+            items = list(order.items.all())
+            ctx.turn.say(
+                f"In order {order.number}: {facts.priced_items_line(order)}; total "
+                f"{money(order.grand_total, order.currency)}.",
+                keep=(order.number,),
+            )
+            if extreme:
+                pick = (max if _DEAR.search(extreme.group(0)) else min)(
+                    items, key=lambda i: i.unit_price
+                )
+                word = "most expensive" if _DEAR.search(extreme.group(0)) else "cheapest"
+                ctx.turn.say(
+                    f"The {word} item was {pick.product_name} ({pick.variant_label}) at "
+                    f"{money(pick.unit_price, order.currency)}."
+                )
+            ctx.state.focus_order = order.number
+            return True
+    if not extreme or label in ("cancel_order", "change_order", "return_refund"):
+        return False
+    product_ids = [p.product_id for p in ctx.ent.products[:1]] or list(ctx.state.shown_products)
+    variants = [
+        v
+        for pid in product_ids
+        for v in selectors.product_variants_for_bot(product_id=pid)
+        if v.stock > 0 and v.is_active
+    ]
+    if not variants:
+        return False
+    dear = bool(_DEAR.search(extreme.group(0)))
+    ordered = sorted(variants, key=lambda v: v.price, reverse=dear)
+    best = ordered[0]
+    currency = settings.SHOP_CURRENCY
+    label_text = f" ({best.label})" if best.label else ""
+    word = "most expensive" if dear else "cheapest"
+    ctx.turn.intent = "product_question"
+    ctx.turn.tools.append("catalog")
+    ctx.turn.say(
+        f"The {word} in stock is {best.product.name}{label_text} at {money(best.price, currency)}.",
+        keep=(best.product.name,),
+    )
+    others = ordered[1:6]
+    if others:
+        ctx.turn.say(
+            "Other options in stock: "
+            + "; ".join(f"{v.product.name} ({v.label}) {money(v.price, currency)}" for v in others)
+            + "."
+        )
+    ctx.state.shown_products = list(dict.fromkeys(v.product_id for v in ordered))[:6]
+    return True
+
+
 def payment_issue(ctx: Ctx) -> None:
     answered = answer_from_help(ctx, category="payments", fallback=False)
     if ctx.customer is not None and _PAY_PROBLEM.search(ctx.text):
@@ -55,6 +147,8 @@ def payment_issue(ctx: Ctx) -> None:
             o
             for o in selectors.orders_for_bot(customer=ctx.customer, limit=5)
             if o.status == OrderStatus.PENDING
+            and not facts.is_paid(o)
+            and (not ctx.ent.order_numbers or o.number in ctx.ent.order_numbers)
         ]
         if pending:
             pay_link(ctx, pending[0], intro=f"Order {pending[0].number} is waiting for payment.")

@@ -36,17 +36,45 @@ def net_paid(order: Order) -> Decimal:
     return paid
 
 
-def order_summary(turn: Turn, order: Order) -> None:
+def priced_items_line(order: Order) -> str:
+    """ "1 × Water Bottle (blue / 750ml) at $28.00, 2 × Tank Top (white / M) at $18.00 each"."""
+    parts = []
+    for item in order.items.all():
+        label = f" ({item.variant_label})" if item.variant_label else ""
+        each = " each" if item.quantity > 1 else ""
+        price = money(item.unit_price, order.currency)
+        parts.append(f"{item.quantity} × {item.product_name}{label} at {price}{each}")
+    return ", ".join(parts)
+
+
+def is_paid(order: Order) -> bool:
+    """Paid in full, from the order's payment records (not from its status)."""
+    return order.grand_total > 0 and net_paid(order) >= order.grand_total
+
+
+def order_summary(turn: Turn, order: Order, *, prices: bool = True) -> None:
     status = order.get_status_display()
     turn.say(
         f"Order {order.number}, placed {day(order.placed_at)}, is {status.lower()}.",
         keep=(order.number, status.lower()),
     )
-    turn.say(f"It has {items_line(order)}, total {money(order.grand_total, order.currency)}.")
+    listing = priced_items_line(order) if prices else items_line(order)
+    turn.say(f"It has {listing}, total {money(order.grand_total, order.currency)}.")
     if order.status == OrderStatus.CANCELLED and order.cancelled_at:
         turn.say(f"It was cancelled on {day(order.cancelled_at)}.")
+    elif order.status == OrderStatus.PENDING and is_paid(order):
+        method = f" with {order.payment_method.label}" if order.payment_method else ""
+        turn.say(f"It is paid{method} and waiting to be processed; it hasn't shipped yet.")
     elif order.status == OrderStatus.PENDING:
         turn.say("We haven't received the payment for it yet.")
+
+
+def shipping_address(turn: Turn, order: Order) -> None:
+    if order.shipping_address:
+        turn.say(
+            f"Order {order.number} ships to {address_line(order.shipping_address)}.",
+            keep=(order.number,),
+        )
 
 
 def latest_shipment(order: Order) -> Shipment | None:
