@@ -297,8 +297,10 @@ def _one_task(
             same_order = not own or set(own) <= set(earlier)
             shopping = ("place_order", "product_question", "product_recommendation")
             goes_on = same_order and (
-                (previous.label in _TASKS and label in (previous.label, *shopping, "change_order",
-                                                         "payment_issue"))
+                (previous.label in _TASKS
+                    and (label in (previous.label, *shopping, "change_order", "payment_issue")
+                         or not prediction.is_sure
+                         or (label in _TASKS and bool(_MONEY_TAIL.search(piece)))))
                 or (previous.label in ("order_status", "track_shipment", "payment_issue")
                     and label in _TASKS and not own and not _OTHER_ORDER.search(piece)
                     and (bool(_PRONOUN.search(piece)) or bool(earlier)))
@@ -317,6 +319,20 @@ def _one_task(
     return out_pieces, out_predictions
 
 
+def _payment_change(ctx: Ctx, text: str) -> bool:
+    """Whether the message asks to pay one of the customer's pending orders another way."""
+    if ctx.customer is None or not _PAYMENT_CHANGE.search(text):
+        return False
+    from assistant.flows.orders_flow import payment_methods_named
+
+    methods = selectors.payment_methods_for_bot(customer=ctx.customer)
+    if not payment_methods_named(text, methods):
+        return False
+    orders = selectors.orders_for_bot(customer=ctx.customer, limit=10)
+    wanted = set(ctx.ent.order_numbers)
+    return any(o.status == "pending" and (not wanted or o.number in wanted) for o in orders)
+
+
 def _names_owned(ctx: Ctx, text: str) -> bool:
     """Whether the text names an item of one of the customer's orders."""
     from assistant.flows import items as items_mod
@@ -329,6 +345,18 @@ def _names_owned(ctx: Ctx, text: str) -> bool:
     )
 
 
+# "Refund the difference to my Visa", "put the extra on my gift card": the money of the task.
+_MONEY_TAIL = re.compile(
+    r"\b(difference|the extra|refund (it|them|the|that|to)|charge (it|them|the|my|that)|"
+    r"pay (it|the|with|for the)|put (it|the|that))\b",
+    re.I,
+)
+_PAYMENT_CHANGE = re.compile(
+    r"\b(pay|payment|paying|charge|card|paypal)\b.{0,50}\b(change|switch|move|use|onto|instead|"
+    r"rather|swap|to my|with my)\b|\b(change|switch|move|swap)\b.{0,30}\b(pay|payment|card|"
+    r"paypal)\b",
+    re.I,
+)
 _OTHER_ORDER = re.compile(r"\b(other|another|second|different|2nd)\s+(order|one|purchase)\b", re.I)
 _NEW_ADDRESS = re.compile(
     r"\b(different|new|another|other|correct|right)\s+(shipping\s+|delivery\s+)?address\b", re.I
@@ -407,6 +435,10 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
     if label in ("product_question", "place_order", "product_recommendation", nlu_intents.NOT_SURE):
         label = _about_my_order(ctx, piece, label)
     label = _owned_change(ctx, piece, label)
+    if label in ("payment_issue", "account", nlu_intents.NOT_SURE, "help_center") and (
+        _payment_change(ctx, piece)
+    ):
+        label = "change_order"  # "move the payment for #W2001005 off PayPal onto my Mastercard"
     if label == nlu_intents.NOT_SURE:
         label = _rescue(ctx, prediction, piece)
     refining = bool(ctx.state.last_query and _REFINE.search(piece)) and len(piece.split()) <= 8

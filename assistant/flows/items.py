@@ -60,8 +60,16 @@ def _words(text: str) -> set[str]:
     return {_stem(w) for w in re.findall(r"[a-z]{3,}", text.lower())} - _STOP
 
 
+_COMMON_OPTION_WORDS = _words(
+    "black white blue red green grey gray silver gold brown pink purple yellow orange navy "
+    "beige khaki small medium large none size standard regular"
+)
+
+
 def item_words(item: Any) -> set[str]:
-    return _words(item.product_name)
+    """The words that name an item: its product's name, and its option values that aren't
+    colours or sizes ("aviator", "wayfarer", "leather")."""
+    return _words(item.product_name) | (_words(item.variant_label) - _COMMON_OPTION_WORDS)
 
 
 def mentions(text: str, items: Sequence[Any]) -> list[tuple[int, Any]]:

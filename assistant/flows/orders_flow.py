@@ -288,17 +288,21 @@ def change(ctx: Ctx) -> None:
             return
         _refuse_status(ctx, order, "change")
         return
-    given = _ADDRESS_GIVEN.search(ctx.text)
-    if given is not None and parse_address(given.group(1), customer.full_name) is not None:
+    if address_in(ctx.text, customer.full_name) is not None:
         # "can you change it to 55 River Rd, Eugene, OR 97401?"
         ask_address(ctx, start_task(ctx, "address", order), "")
         return
     if ADDRESS_WORDS.search(ctx.text):
         task = start_task(ctx, "address", order)
         ask_address(ctx, task, f"What's the new shipping address for order {order.number}?")
-    elif PAYMENT_WORDS.search(ctx.text):
+    elif PAYMENT_WORDS.search(ctx.text) and not _swaps_an_item(ctx, order):
         ask_payment(ctx, start_task(ctx, "payment", order), customer)
-    elif ITEM_WORDS.search(ctx.text) or ctx.ent.sizes or ctx.ent.colours:
+    elif (
+        ITEM_WORDS.search(ctx.text)
+        or ctx.ent.sizes
+        or ctx.ent.colours
+        or _swaps_an_item(ctx, order)
+    ):
         task = start_task(ctx, "swap", order)
         swap_fill(ctx, task, order)
     else:
@@ -309,6 +313,17 @@ def change(ctx: Ctx) -> None:
             "the shipping address, or the payment method?"
         )
         ctx.turn.chips("Size or colour", "Shipping address", "Payment method")
+
+
+def _swaps_an_item(ctx: Ctx, order: Order) -> bool:
+    """Whether the message names an item of the order and an option it should become."""
+    items = list(order.items.all())
+    for item in items_mod.named_items(ctx.text, items):
+        variants = selectors.product_variants_for_bot(product_id=item.variant.product_id)
+        segment = items_mod.segment_for(ctx.text, item, items)
+        if items_mod.target_variant(segment, variants, item.variant) is not None:
+            return True
+    return False
 
 
 ADDRESS_FORMAT = (
@@ -384,9 +399,11 @@ def address_by_reference(ctx: Ctx, customer: Customer, task: Task) -> dict[str, 
 
 
 def ask_address(ctx: Ctx, task: Task, question: str) -> None:
-    given = _ADDRESS_GIVEN.search(ctx.text)
-    if given is not None and ctx.customer is not None:
-        address = parse_address(given.group(1), ctx.customer.full_name)
+    if ctx.customer is not None:
+        given = _ADDRESS_GIVEN.search(ctx.text)
+        address = (
+            parse_address(given.group(1), ctx.customer.full_name) if given is not None else None
+        ) or address_in(ctx.text, ctx.customer.full_name)
         if address is not None:
             task.slots["address"] = address
             task.asking = None
@@ -683,7 +700,7 @@ def fill_targets(ctx: Ctx, task: Task, order: Order, *, exchange: bool) -> bool:
 
 # "not PayPal", "instead of my Visa", "rather than the gift card": a method they don't want.
 _NOT_METHOD = re.compile(
-    r"\b(not|instead of|rather than|except|but not|no)\s+(?:on\s+|to\s+)?(?:my\s+|the\s+)?"
+    r"\b(not|instead of|rather than|except|but not|no|off|from)\s+(?:on\s+|to\s+)?(?:my\s+|the\s+)?"
     r"(gift ?card|paypal|card|visa|mastercard|amex|american express|discover)"
     r"(\s+ending(\s+in)?\s+\d{4})?",
     re.I,
@@ -844,6 +861,7 @@ RETURN_REASONS = {
     r"stopped working|don'?t work|do not work|does not work|isn'?t working|aren'?t working|dead",
     "wrong_item": r"wrong (item|product|size|colou?r|one)|not what i ordered|sent me the wrong",
     "not_as_described": r"not as described|(doesn'?t|does not) (look|match)|different from|"
+    r"(not|wasn'?t|isn'?t|weren'?t) (what|as) i (expected|thought|imagined)|not as expected|"
     r"looks different|quality",
     "changed_mind": r"changed? my mind|don'?t (want|need|like)|no longer (want|need)|didn'?t like|"
     r"not (a|really a|much of a) fan|not (really )?my (style|taste|thing)|dislike|"

@@ -35,6 +35,11 @@ from assistant.understanding import guard
 from assistant.understanding import intents as nlu_intents
 from chatbot import selectors
 
+_HOLD = re.compile(
+    r"\W*(no+,?\s*|um+,?\s*|oh,?\s*|hmm+,?\s*)?(wait|hold on|hang on|one (sec|second|moment|min)|"
+    r"just a (sec|second|moment|min)|give me a (sec|second|moment|min)|let me (check|think))"
+    r"([\s,.!]*(wait|hold on|hang on|a (sec|second|moment|minute)|please|pls))*\W*"
+)
 SURE_TO_SWITCH = 0.6  # an intent this sure abandons the task being filled in
 
 
@@ -58,6 +63,11 @@ def fill_task(ctx: Ctx) -> bool:
     customer = ctx.customer
     if asking == "identity":
         return False  # handled by verification_step; anything else is a new request
+    if _HOLD.fullmatch(text.lower()):
+        # "no wait, hold on": a pause, not an answer; the question stays open.
+        ctx.turn.intent = "hold"
+        ctx.turn.say("Sure, take your time. I'll keep your request open.")
+        return True
     if bare_no(text):
         ctx.state.task = None
         ctx.turn.intent = "cancel_task"
