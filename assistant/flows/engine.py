@@ -298,7 +298,8 @@ def _one_task(
             shopping = ("place_order", "product_question", "product_recommendation")
             goes_on = same_order and (
                 (previous.label in _TASKS
-                    and (label in (previous.label, *shopping, "change_order", "payment_issue")
+                    and (label in (previous.label, *shopping, "change_order", "payment_issue",
+                                   "complaint", "small_talk")
                          or not prediction.is_sure
                          or (label in _TASKS and bool(_MONEY_TAIL.search(piece)))))
                 or (previous.label in ("order_status", "track_shipment", "payment_issue")

@@ -18,7 +18,8 @@ _ALL = re.compile(
 )
 _EXCEPT = re.compile(
     r"\b(except( for)?|but not|other than|apart from|besides|excluding|minus|but (?:i'?ll |i "
-    r"will |i want to |i'?m )?keep(?:ing)?|not the|without the)\b(?P<rest>.*)$",
+    r"will |i want to |i'?m )?keep(?:ing)?|not the|without the|i'?m keeping|i am keeping|"
+    r"(?:i'?ll|i will|i want to|i'?d like to|i'?m going to) keep)\b(?P<rest>.*)$",
     re.I,
 )
 _ONLY = re.compile(r"\b(only|just)\b", re.I)

@@ -862,6 +862,7 @@ RETURN_REASONS = {
     "wrong_item": r"wrong (item|product|size|colou?r|one)|not what i ordered|sent me the wrong",
     "not_as_described": r"not as described|(doesn'?t|does not) (look|match)|different from|"
     r"(not|wasn'?t|isn'?t|weren'?t) (what|as) i (expected|thought|imagined)|not as expected|"
+    r"(neither|none|not) .{0,20}what i (expected|thought|imagined)|"
     r"looks different|quality",
     "changed_mind": r"changed? my mind|don'?t (want|need|like)|no longer (want|need)|didn'?t like|"
     r"not (a|really a|much of a) fan|not (really )?my (style|taste|thing)|dislike|"
