@@ -150,6 +150,9 @@ def identity_request() -> str:
     )
 
 
+ONE_AT_A_TIME = "I'll take those one at a time."
+
+
 def need_customer(ctx: Ctx) -> Customer | None:
     """The verified customer; otherwise asks the guest to verify, remembering the request."""
     if ctx.customer is not None:
@@ -157,7 +160,14 @@ def need_customer(ctx: Ctx) -> Customer | None:
     if ctx.state.verify_locked:
         handoff(ctx, "verification_locked", "A member of our team will help you with your order.")
         return None
-    ctx.state.resume_text = ctx.text
+    # The whole message waits, not just the part being handled: once verified, it is read
+    # again with the customer's orders ("swap the watch from #W…, use my gift card for it").
+    if ctx.state.agenda:
+        ctx.state.resume_text = ctx.message.text
+        ctx.turn.parts[:] = [p for p in ctx.turn.parts if p != ONE_AT_A_TIME]
+    else:
+        ctx.state.resume_text = ctx.text
+    ctx.state.agenda = []
     ctx.state.task = Task(name="identify", asking="identity")
     if ctx.ent.order_numbers:
         # "where's my refund for order 100007": the number is one of the identity facts.

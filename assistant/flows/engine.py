@@ -32,6 +32,7 @@ from django.db import transaction
 
 from assistant.flows.confirm import answer_pending
 from assistant.flows.context import (
+    ONE_AT_A_TIME,
     ORDERISH,
     Ctx,
     entities,
@@ -372,7 +373,13 @@ def _owned_change(ctx: Ctx, text: str, label: str, *, numbers: tuple[str, ...] =
     it": a change to something the customer already ordered, not a new purchase. It becomes a
     change of a pending order or an exchange of a delivered one."""
     customer = ctx.customer
-    if label not in ("place_order", "product_question", "product_recommendation", "order_status"):
+    if label not in (
+        "place_order",
+        "product_question",
+        "product_recommendation",
+        "order_status",
+        nlu_intents.NOT_SURE,
+    ):
         return label
     if customer is None or not _CHANGE_WORDS.search(text):
         return label
@@ -406,7 +413,7 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         prediction = acts.about_the_shop(prediction)
     if first and len(requests) > 1:
         ctx.state.agenda = [p for p, _ in requests[1:]]
-        ctx.turn.say("I'll take those one at a time.")
+        ctx.turn.say(ONE_AT_A_TIME)
     ctx.turn.intent = ctx.turn.intent or prediction.label
     ctx.turn.confidence = ctx.turn.confidence or round(prediction.confidence, 3)
     if len(requests) > 1:
