@@ -862,7 +862,7 @@ RETURNABLE_STATES = frozenset(
 
 
 def _checked_return_lines(
-    order: Order, lines: Sequence[ReturnLine], kind: str
+    order: Order, lines: Sequence[ReturnLine], kind: str, reason: str = ReturnReason.OTHER
 ) -> list[tuple[OrderItem, int, ProductVariant | None]]:
     if order.status not in RETURNABLE_STATES:
         raise ReturnNotAllowed(
@@ -906,7 +906,8 @@ def _checked_return_lines(
                     f"{item.product_name} can only be exchanged for another option of the same "
                     "product."
                 )
-            if exchange.pk == item.variant_id:
+            if exchange.pk == item.variant_id and reason not in SHOP_FAULT_REASONS:
+                # The same option again is a replacement, for a damaged or wrong item only.
                 raise VariantSwapNotAllowed("That is the option you already have.")
             if not exchange.is_active or exchange.stock < line.quantity:
                 raise OutOfStock(f"Sorry, {exchange} is out of stock.")
@@ -920,7 +921,7 @@ def return_quote(
     """What a return or exchange settles: a return refunds the items' price (and the shipping
     charge when the shop was at fault), never more than was paid and not yet refunded; an
     exchange charges or refunds the difference in price between the new options and the old."""
-    checked = _checked_return_lines(order, lines, kind)
+    checked = _checked_return_lines(order, lines, kind, reason)
     if kind == ReturnKind.EXCHANGE:
         diff = sum(
             ((new.price - item.unit_price) * qty for item, qty, new in checked if new is not None),
@@ -969,7 +970,7 @@ def return_request_create(
         raise ReturnNotAllowed(f"Unknown return reason {reason!r}.")
     if refund_method not in RefundMethod.values:
         raise ReturnNotAllowed(f"Unknown refund method {refund_method!r}.")
-    checked = _checked_return_lines(order, lines, kind)
+    checked = _checked_return_lines(order, lines, kind, reason)
     quote = return_quote(order=order, lines=lines, kind=kind, reason=reason)
     method = _own_method(order, payment_method_id)
     if method is None:

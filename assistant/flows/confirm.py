@@ -150,8 +150,11 @@ def _propose_lines(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
     described = []
     for line in lines:
         item = items[line["item_id"]]
-        what = f"{line['quantity']} × {item.product_name} ({item.variant_label})"
-        if line.get("variant_id"):
+        label = f" ({item.variant_label})" if item.variant_label else ""
+        what = f"{line['quantity']} × {item.product_name}{label}"
+        if line.get("variant_id") == item.variant_id:
+            what += " → a replacement, the same option"
+        elif line.get("variant_id"):
             new_price = next(
                 (
                     v.price

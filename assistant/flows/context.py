@@ -169,9 +169,15 @@ def need_customer(ctx: Ctx) -> Customer | None:
         ctx.state.resume_text = ctx.text
     ctx.state.agenda = []
     ctx.state.task = Task(name="identify", asking="identity")
-    if ctx.ent.order_numbers:
+    said = re.search(
+        r"\border\s*(?:number|no\.?|#)?\s*:?\s*(#?[A-Za-z]{0,4}[-#]?\d{4,})",
+        ctx.message.text,
+        re.I,
+    )
+    number = ctx.ent.order_numbers[0] if ctx.ent.order_numbers else (said.group(1) if said else "")
+    if number:
         # "where's my refund for order 100007": the number is one of the identity facts.
-        ctx.state.verify_given.setdefault("order", ctx.ent.order_numbers[0])
+        ctx.state.verify_given.setdefault("order", number)
     ctx.turn.say(identity_request())
     return None
 

@@ -297,7 +297,16 @@ def _one_task(
             before, previous = out_pieces[-1], out_predictions[-1]
             same_order = not own or set(own) <= set(earlier)
             shopping = ("place_order", "product_question", "product_recommendation")
-            goes_on = same_order and (
+            bare_number = bool(own) and not re.search(
+                r"[^\W\d_]{2,}",
+                re.sub(
+                    r"\b(order|number|no|num|it'?s|is|the|my)\b",
+                    " ",
+                    ORDERISH.sub(" ", piece),
+                    flags=re.I,
+                ),
+            )
+            goes_on = bare_number or (same_order and (
                 (previous.label in _TASKS
                     and (label in (previous.label, *shopping, "change_order", "payment_issue",
                                    "complaint", "small_talk")
@@ -310,7 +319,7 @@ def _one_task(
                 or (previous.label in shopping and label in shopping and not own
                     and bool(_PRONOUN.search(piece))
                     and not entities(piece, ctx.customer).products)
-            )  # fmt: skip
+            ))  # fmt: skip
             if goes_on:
                 out_pieces[-1] = f"{before} {piece}"
                 if previous.label not in _TASKS:

@@ -669,6 +669,16 @@ def fill_targets(ctx: Ctx, task: Task, order: Order, *, exchange: bool) -> bool:
             line["variant_id"] = target.pk
             line["variant_label"] = target.label
             continue
+        replacing = (
+            exchange
+            and _REPLACEMENT.search(text)
+            and ((task.slots.get("reason") or reason_from(ctx.text)) in ("damaged", "wrong_item"))
+        )
+        if replacing and item.variant.stock >= int(line["quantity"]):
+            # "exchange for a new pack": a damaged item for the same one again.
+            line["variant_id"] = item.variant.pk
+            line["variant_label"] = item.variant.label
+            continue
         others = _alternatives(variants, item.variant)
         missing = items_mod.unavailable_named(text, variants, item.variant)
         if not others:
@@ -709,6 +719,13 @@ _NOT_METHOD = re.compile(
 
 def wanted_methods_text(text: str) -> str:
     return _NOT_METHOD.sub(" ", text)
+
+
+_REPLACEMENT = re.compile(
+    r"\b(new (one|pack|pair|set|unit)|replacement|replace (it|them)|same (one|item|thing|again)|"
+    r"another one|working one)\b",
+    re.I,
+)
 
 
 def note_payment_method(ctx: Ctx, task: Task) -> None:

@@ -141,6 +141,24 @@ def price_question(ctx: Ctx, label: str) -> bool:
 
 
 def payment_issue(ctx: Ctx) -> None:
+    if ctx.customer is not None and ctx.ent.order_numbers:
+        # "is #W2001014 paid?": that order's payment, from its payment records.
+        order = selectors.order_for_bot(customer=ctx.customer, number=ctx.ent.order_numbers[0])
+        if order is not None:
+            ctx.turn.tools.append("order_lookup")
+            if facts.is_paid(order):
+                method = f" with {order.payment_method.label}" if order.payment_method else ""
+                ctx.turn.say(
+                    f"Order {order.number} is paid: {money(facts.net_paid(order), order.currency)}"
+                    f"{method}. It is {order.get_status_display().lower()}.",
+                    keep=(order.number,),
+                )
+            elif order.status == OrderStatus.PENDING:
+                pay_link(ctx, order, intro=f"Order {order.number} hasn't been paid yet.")
+            else:
+                facts.order_summary(ctx.turn, order)
+            ctx.state.focus_order = order.number
+            return
     answered = answer_from_help(ctx, category="payments", fallback=False)
     if ctx.customer is not None and _PAY_PROBLEM.search(ctx.text):
         pending = [

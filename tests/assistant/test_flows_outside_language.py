@@ -8,39 +8,17 @@ from typing import Any
 
 import pytest
 
-from assistant.flows.state import DialogueState
-from assistant.replies import pipeline as replies
-from chatbot import services
-from chatbot.models import Conversation, Message
 from orders.models import Customer, Order, OrderItem, OrderStatus
+from tests.assistant.chat import chat, drafts_only, say, state, types
 from tests.conftest import OrderMaker
 
 
 @pytest.fixture(autouse=True)
 def _drafts(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.BOT_LLM_MODE = "off"
-    monkeypatch.setattr(services, "_enqueue_reply", lambda message_id: None)
+    drafts_only(settings, monkeypatch)
 
 
-def _chat(customer: Customer | None) -> Conversation:
-    return services.conversation_start_or_resume(customer=customer, resume=None)
-
-
-def _say(conversation: Conversation, text: str) -> Message:
-    question, _ = services.message_post_customer(conversation_id=conversation.pk, text=text)
-    reply = replies.reply_generate(customer_message_id=question.pk)
-    assert reply is not None
-    reply.refresh_from_db()
-    return reply
-
-
-def _types(reply: Message) -> list[str]:
-    return [a.get("type") for a in reply.metadata.get("attachments") or []]
-
-
-def _state(conversation: Conversation) -> DialogueState:
-    conversation.refresh_from_db()
-    return DialogueState.load(conversation.bot_state)
+_chat, _say, _types, _state = chat, say, types, state
 
 
 def _renamed(order: Order, *, number: str | None = None, item: str | None = None) -> Order:

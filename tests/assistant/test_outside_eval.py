@@ -54,3 +54,14 @@ def test_outside_conversations_hold(demo_shop: None, db: None, settings: Any) ->
     proposed = [f for r in summary.results for f in r.failures if "unexpected 'confirm'" in f]
     assert not proposed, proposed  # a change proposed after the customer said not to
     assert summary.task_success >= 0.85, failed
+
+
+def test_the_held_out_second_shop_conversations_hold(demo_shop: None, db: None) -> None:
+    """Written by a helper who saw only the second shop's data and the scenario format, after
+    the multi-item and money work: every database state it expects, within a floor."""
+    scenarios = scenarios_load(EVAL / "second_shop_heldout.yaml")
+    assert len(scenarios) >= 15 and all(s.shop == "second" for s in scenarios)
+    summary = suite_run(scenarios)
+    failed = [f"{r.name}: {r.failures[0]}" for r in summary.results if not r.passed]
+    print(f"held-out second shop: {summary.task_success:.1%}", *failed, sep="\n")
+    assert summary.task_success >= 0.85, failed

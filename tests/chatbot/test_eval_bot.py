@@ -3,6 +3,7 @@ catches a scenario that doesn't hold (so these tests can fail)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.management import call_command
 
 from assistant.evaluation import (
     DEMO_FILE,
+    SECOND_FILE,
     Scenario,
     ScenarioError,
     demo_drift,
@@ -23,6 +25,7 @@ from chatbot.models import Conversation
 from orders.models import Order
 
 SCENARIOS = scenarios_load(DEMO_FILE)
+SECOND = scenarios_load(SECOND_FILE)
 
 
 @pytest.fixture
@@ -50,6 +53,47 @@ def test_it_passes_the_scenario(shop: None, scenario: Scenario, settings: Any) -
     (result,) = summary.results
     assert result.failures == []
     assert result.facts_passed == result.fact_checks
+
+
+def test_the_second_shop_suite_is_whole() -> None:
+    assert len(SECOND) >= 40
+    assert {s.shop for s in SECOND} == {"second"}
+    assert all(s.after for s in SECOND), "every brief names the database state it requires"
+
+
+@pytest.mark.parametrize("scenario", SECOND, ids=[s.name for s in SECOND])
+def test_it_passes_the_second_shop_scenario(shop: None, scenario: Scenario) -> None:
+    (result,) = suite_run([scenario]).results
+    assert result.failures == []
+    assert result.facts_passed == result.fact_checks
+
+
+def test_it_fails_a_scenario_whose_money_is_wrong(shop: None) -> None:
+    scenario = dataclasses.replace(
+        _scenario(
+            {
+                "name": "refund expected to the wrong card",
+                "customer": "mei.chen@example.net",
+                "turns": [
+                    {"say": "please cancel #W2001002, I don't need it anymore"},
+                    {"button": "yes"},
+                ],
+                "after": {
+                    "payments": {"#W2001002": ["refund 125.00 PayPal"]},
+                    "gift_card": {"mei.chen@example.net": "205.00"},
+                },
+            }
+        ),
+        shop="second",
+    )
+
+    (result,) = suite_run([scenario]).results
+
+    assert result.failures == [
+        "after: payments on #W2001002 are ['refund 125.00 Visa ending 1142'], expected "
+        "['refund 125.00 PayPal']",
+        "after: mei.chen@example.net gift card balances ['80.00'], expected 205.00",
+    ]
 
 
 def test_it_fails_a_scenario_that_expects_a_wrong_fact(shop: None) -> None:

@@ -1,0 +1,191 @@
+"""The flows on a shop shaped unlike the demo (orders/demo/second_shop.py), end to end through
+the reply service: several items per request, money that follows each change, facts from the
+payment records, addresses by reference, the identity checks a shop chooses, and a guest who
+buys."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from orders.models import Customer, Order, Payment, PaymentMethod, ReturnRequest
+from tests.assistant.chat import chat, drafts_only, say, state, types, yes
+
+pytestmark = pytest.mark.usefixtures("second_shop")
+
+
+@pytest.fixture(autouse=True)
+def _drafts(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    drafts_only(settings, monkeypatch)
+
+
+def _customer(email: str) -> Customer:
+    return Customer.objects.get(email=email)
+
+
+def _new_payments(number: str) -> list[tuple[str, Decimal, str]]:
+    return [
+        (p.kind, p.amount, p.method.label if p.method else "")
+        for p in Payment.objects.filter(order__number=number).order_by("id")
+    ][1:]
+
+
+def test_two_items_exchange_with_the_difference_charged_to_the_card_named() -> None:
+    conversation = chat(_customer("omar.haddad@example.net"))
+    reply = say(
+        conversation,
+        "exchange the keyboard in #W2001004 for the tactile full size one with white backlight, "
+        "and the black earbuds for white ones. charge any difference to my mastercard",
+    )
+    assert "confirm" in types(reply)
+    for fact in ("Mechanical Keyboard", "Wireless Earbuds", "$30.00", "Mastercard ending 5520"):
+        assert fact in reply.text, (fact, reply.text)
+    assert ReturnRequest.objects.count() == 0  # nothing before the yes
+    done = yes(conversation)
+    assert "RMA-" in done.text
+    rma = ReturnRequest.objects.get(order__number="#W2001004")
+    assert rma.items.count() == 2 and rma.charge_amount == Decimal("30.00")
+    assert _new_payments("#W2001004") == [("charge", Decimal("30.00"), "Mastercard ending 5520")]
+
+
+def test_only_one_of_two_items_after_the_summary_rebuilds_it() -> None:
+    conversation = chat(_customer("kenji.ito@example.net"))
+    first = say(
+        conversation,
+        "i want to exchange the black silicone watch from #W2001015 for the brown leather one and "
+        "the blue earbuds for black ones, paypal for any difference",
+    )
+    assert "$10.00" in first.text  # +30 for the watch, -20 for the earbuds
+    second = say(conversation, "actually leave the earbuds. just the watch")
+    assert "confirm" in types(second) and "Wireless Earbuds" not in second.text
+    assert "$30.00" in second.text
+    yes(conversation)
+    rma = ReturnRequest.objects.get(order__number="#W2001015")
+    assert [i.order_item.product_name for i in rma.items.all()] == ["Smart Watch"]
+
+
+def test_everything_except_one_item_is_returned_to_the_gift_card() -> None:
+    conversation = chat(_customer("mei.chen@example.net"))
+    reply = say(
+        conversation,
+        "return everything from #W2001001 except the tablet, changed my mind, refund to my gift "
+        "card please",
+    )
+    assert "confirm" in types(reply), reply.text
+    assert "Tablet" not in reply.text and "$73.00" in reply.text
+    yes(conversation)
+    rma = ReturnRequest.objects.get(order__number="#W2001001")
+    assert sorted(i.order_item.product_name for i in rma.items.all()) == [
+        "Desk Lamp",
+        "Water Bottle",
+    ]
+    assert rma.payment_method == PaymentMethod.objects.get(gift_card_last4="7731")
+
+
+def test_changing_items_of_a_paid_order_settles_on_the_gift_card_chosen() -> None:
+    conversation = chat(_customer("liam.walsh@example.net"))
+    asked = say(
+        conversation,
+        "on #W2001010 change the tablet to the 256GB gold one and the backpack to the 30L "
+        "black one",
+    )
+    assert "$160.00" in asked.text and "Which payment method" in asked.text
+    proposal = say(conversation, "the gift card")
+    assert "confirm" in types(proposal) and "$160.00" in proposal.text
+    yes(conversation)
+    assert PaymentMethod.objects.get(gift_card_last4="9902").gift_card_balance == Decimal("90.00")
+    assert Order.objects.get(number="#W2001010").grand_total == Decimal("578.00")
+
+
+def test_part_of_an_order_is_never_cancelled() -> None:
+    conversation = chat(_customer("mei.chen@example.net"))
+    reply = say(conversation, "cancel just the sunglasses on #W2001002, i still want the tank tops")
+    assert "confirm" not in types(reply)
+    assert "only part" in reply.text and "whole" in reply.text
+    assert Order.objects.get(number="#W2001002").status == "pending"
+
+
+def test_a_cancel_reason_is_stored_as_said() -> None:
+    conversation = chat(_customer("kenji.ito@example.net"))
+    say(conversation, "please cancel #W2001016, I ordered it by mistake")
+    yes(conversation)
+    order = Order.objects.get(number="#W2001016")
+    assert (order.status, order.cancel_reason) == ("cancelled", "ordered by mistake")
+    assert _new_payments("#W2001016") == [
+        ("refund", Decimal("121.00"), "PayPal (kenji.ito@example.net)")
+    ]
+
+
+def test_a_paid_pending_order_is_said_to_be_paid_with_its_item_prices() -> None:
+    conversation = chat(_customer("ana.silva@example.net"))
+    paid = say(conversation, "is #W2001014 paid?")
+    assert "is paid" in paid.text and "Visa ending 6204" in paid.text, paid.text
+    status = say(conversation, "what's the status of #W2001014?")
+    assert "paid with Visa ending 6204" in status.text
+    assert "haven't received the payment" not in status.text
+    assert "at $169.00" in status.text
+    unpaid = say(chat(_customer("grace.okafor@example.net")), "is #W2001020 paid?")
+    assert "hasn't been paid" in unpaid.text and "links" in types(unpaid)
+
+
+def test_the_cheapest_option_in_stock_is_found_and_out_of_stock_ones_are_not() -> None:
+    reply = say(chat(_customer("noah.berg@example.net")), "what's the cheapest water bottle?")
+    assert "$15.00" in reply.text and "$12.00" not in reply.text
+
+
+def test_an_address_is_taken_from_another_order() -> None:
+    conversation = chat(_customer("mei.chen@example.net"))
+    reply = say(
+        conversation,
+        "change the shipping address of #W2001002 to the same address as my backpack order",
+    )
+    assert "confirm" in types(reply) and "2 Ocean Ave" in reply.text
+    yes(conversation)
+    assert Order.objects.get(number="#W2001002").shipping_address["line1"] == "2 Ocean Ave"
+
+
+def test_a_guest_verifies_with_email_and_full_name() -> None:
+    conversation = chat(None)
+    say(conversation, "where is my order")
+    reply = say(conversation, "kenji.ito@example.net, Kenji Ito")
+    assert "verified" in reply.text
+    conversation.refresh_from_db()
+    assert conversation.verified_customer == _customer("kenji.ito@example.net")
+
+
+def test_a_shop_can_turn_email_and_name_off(settings: Any) -> None:
+    settings.BOT_IDENTITY_CHECKS = ("email+order", "name+zip")
+    conversation = chat(None)
+    say(conversation, "where is my order")
+    reply = say(conversation, "kenji.ito@example.net, Kenji Ito")
+    assert "verified" not in reply.text
+    assert "order" in reply.text
+    conversation.refresh_from_db()
+    assert conversation.verified_customer is None
+    assert state(conversation).verify_failures == 0  # no check was tried, so none failed
+
+
+def test_a_new_guest_buys_and_becomes_a_customer() -> None:
+    conversation = chat(None)
+    say(conversation, "i'd like to buy the blue 6mm TPE yoga mat")
+    say(conversation, "I'm new. Priya Nair, priya.nair@example.org")
+    proposal = say(conversation, "21 Quay St, Brooklyn, NY 11201")
+    assert "confirm" in types(proposal) and "$40.99" in proposal.text
+    done = yes(conversation)
+    assert "links" in types(done)
+    customer = Customer.objects.get(email="priya.nair@example.org")
+    order = customer.orders.get()
+    assert order.status == "pending" and order.items.get().sku == "YM-6-TPE-BLU"
+    assert customer.addresses.get(is_default=True).line1 == "21 Quay St"
+
+
+def test_a_guest_cannot_register_an_email_that_has_an_account() -> None:
+    conversation = chat(None)
+    say(conversation, "i'd like to buy the blue 6mm TPE yoga mat")
+    reply = say(conversation, "Someone Else, mei.chen@example.net")
+    conversation.refresh_from_db()
+    assert conversation.verified_customer is None
+    assert "set one up" not in reply.text
+    assert Customer.objects.filter(email="mei.chen@example.net").count() == 1
