@@ -253,3 +253,33 @@ def test_the_commands_report_bad_json_and_round_trip(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     call_command("export_shop", "-o", str(out))
     assert json.loads(out.read_text())["orders"][0]["number"] == "W-1001"
+
+
+@pytest.mark.django_db
+def test_the_second_shop_imports_with_payment_state_and_split_payments() -> None:
+    from decimal import Decimal
+
+    from orders.demo import second_shop
+    from orders.models import Payment, PaymentMethod
+
+    document = copy.deepcopy(second_shop.document())
+    order = next(o for o in document["orders"] if o["number"] == "#W2001008")
+    del order["currency"]  # optional: USD
+    # Paid partly by gift card and partly by card: each payment keeps its own method.
+    order["payments"] = [
+        {**order["payments"][0], "amount": "15.00", "reference": "ch_gift",
+         "method": {"kind": "gift_card", "last4": "4410"}},
+        {**order["payments"][0], "amount": "263.00", "reference": "ch_card"},
+    ]  # fmt: skip
+
+    report = shop_import(data=document)
+
+    assert report.created["orders"] == len(second_shop.ORDERS)
+    imported = Order.objects.get(number="#W2001008")
+    assert imported.currency == "USD" and imported.status == "pending"
+    payments = Payment.objects.filter(order=imported).order_by("amount")
+    methods = [p.method.label if p.method else "" for p in payments]
+    assert methods == ["Gift card ending 4410", "Amex ending 3005"]
+    assert PaymentMethod.objects.get(gift_card_last4="4410").gift_card_balance == Decimal("15.00")
+    exported = next(o for o in shop_export()["orders"] if o["number"] == "#W2001008")
+    assert exported["payments"][0]["method"] == {"kind": "gift_card", "last4": "4410"}
