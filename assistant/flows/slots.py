@@ -19,6 +19,7 @@ from assistant.flows.orders_flow import (
     REASON_CHIPS,
     REFUND_METHOD_CHIPS,
     address_by_reference,
+    address_in,
     ask_address,
     ask_payment,
     cancel_reason_from,
@@ -35,6 +36,12 @@ from assistant.understanding import guard
 from assistant.understanding import intents as nlu_intents
 from chatbot import selectors
 
+# A street line on its own: "21 Quay St", "1500 Broadway Apt 4B", "Flat 2, 10 High Street".
+_STREET_ONLY = re.compile(
+    r"\s*(?:(?:apt|flat|unit|suite)\s*\w+\s*,?\s*)?\d+[A-Za-z]?\s+[A-Za-z][\w .'-]{1,60}"
+    r"(?:,\s*(?:apt|apartment|flat|unit|suite|#)\s*\w+)?\s*[.,]?\s*",
+    re.I,
+)
 _HOLD = re.compile(
     r"\W*(no+,?\s*|um+,?\s*|oh,?\s*|hmm+,?\s*)?(wait|hold on|hang on|one (sec|second|moment|min)|"
     r"just a (sec|second|moment|min)|give me a (sec|second|moment|min)|let me (check|think))"
@@ -186,9 +193,18 @@ def fill_task(ctx: Ctx) -> bool:
             return False
         return True
     if asking == "address":
-        address = parse_address(text, customer.full_name) or address_by_reference(
-            ctx, customer, task
+        partial = str(task.slots.pop("address_start", "") or "")
+        joined = f"{partial}, {text}" if partial else text
+        address = (
+            parse_address(joined, customer.full_name)
+            or address_in(joined, customer.full_name)
+            or address_by_reference(ctx, customer, task)
         )
+        if address is None and not partial and _STREET_ONLY.fullmatch(text):
+            # "21 Quay St" now, "Brooklyn, NY 11201" next: an address over two messages.
+            task.slots["address_start"] = text[:200]
+            ctx.turn.say("Thanks. And the city, state and zip code (and the country if not US)?")
+            return True
         if address is None:
             if switching:
                 ctx.state.task = None

@@ -183,6 +183,19 @@ def _method_ref(key: str, methods: list[dict[str, Any]]) -> dict[str, Any]:
     raise KeyError(key)
 
 
+def _address(
+    full_name: str, line1: str, city: str, region: str, postal_code: str, country: str
+) -> dict[str, Any]:
+    return {
+        "full_name": full_name,
+        "line1": line1,
+        "city": city,
+        "region": region,
+        "postal_code": postal_code,
+        "country": country,
+    }
+
+
 def document(now: dt.datetime | None = None) -> dict[str, Any]:
     """The shop as an `import_shop` document, its dates relative to `now`."""
     now = now or timezone.now()
@@ -191,27 +204,8 @@ def document(now: dt.datetime | None = None) -> dict[str, Any]:
     addresses: dict[str, dict[str, Any]] = {}
     methods: dict[str, list[dict[str, Any]]] = {}
     for email, first, last, (line1, city, region, zip_, country), pms in CUSTOMERS:
-        home = {
-            "full_name": f"{first} {last}",
-            "line1": line1,
-            "city": city,
-            "region": region,
-            "postal_code": zip_,
-            "country": country,
-            "default": True,
-        }
-        extra = [
-            {
-                "full_name": f"{first} {last}",
-                "line1": a[1],
-                "city": a[2],
-                "region": a[3],
-                "postal_code": a[4],
-                "country": a[5],
-            }
-            for a in EXTRA_ADDRESSES
-            if a[0] == email
-        ]
+        home = {**_address(f"{first} {last}", line1, city, region, zip_, country), "default": True}
+        extra = [_address(f"{first} {last}", *a[1:]) for a in EXTRA_ADDRESSES if a[0] == email]
         addresses[email] = home
         methods[email] = pms
         customers.append(
@@ -232,16 +226,8 @@ def document(now: dt.datetime | None = None) -> dict[str, Any]:
         if ship_to is None:
             address = {k: v for k, v in addresses[email].items() if k != "default"}
         else:
-            a = [x for x in EXTRA_ADDRESSES if x[0] == email][ship_to]
-            first_last = addresses[email]["full_name"]
-            address = {
-                "full_name": first_last,
-                "line1": a[1],
-                "city": a[2],
-                "region": a[3],
-                "postal_code": a[4],
-                "country": a[5],
-            }
+            other = [x for x in EXTRA_ADDRESSES if x[0] == email][ship_to]
+            address = _address(addresses[email]["full_name"], *other[1:])
         order: dict[str, Any] = {
             "number": number,
             "customer": email,

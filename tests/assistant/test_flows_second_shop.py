@@ -189,3 +189,12 @@ def test_a_guest_cannot_register_an_email_that_has_an_account() -> None:
     assert conversation.verified_customer is None
     assert "set one up" not in reply.text
     assert Customer.objects.filter(email="mei.chen@example.net").count() == 1
+
+
+def test_an_address_over_two_messages_is_put_together() -> None:
+    conversation = chat(_customer("noah.berg@example.net"))
+    say(conversation, "i need to change the shipping address on #W2001022")
+    asked = say(conversation, "55 River Rd")
+    assert "city" in asked.text and "confirm" not in types(asked)
+    proposal = say(conversation, "Eugene, OR 97401")
+    assert "confirm" in types(proposal) and "55 River Rd, Eugene, OR, 97401" in proposal.text
