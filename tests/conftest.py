@@ -197,11 +197,18 @@ def demo_shop(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def second_shop(db: None) -> dict[str, Any]:
-    """The second test shop (orders/demo/second_shop.py), imported as any shop is."""
+def second_shop(db: None) -> Iterator[dict[str, Any]]:
+    """The second test shop (orders/demo/second_shop.py), imported as any shop is. The
+    assistant's cached catalog and product index are dropped before and after, so no test reads
+    another test's products."""
+    from assistant.flows import engine, knowledge
     from orders.demo import second_shop as shop
     from orders.shop_io import shop_import
 
     document = shop.document()
     shop_import(data=document)
-    return document
+    knowledge.index_reset()
+    engine.catalog_reset()
+    yield document
+    knowledge.index_reset()
+    engine.catalog_reset()
