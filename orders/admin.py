@@ -217,6 +217,8 @@ class ReturnInline(ReadOnlyInline):
         "reason",
         "refund_method",
         "refund_amount",
+        "charge_amount",
+        "payment_method",
     )
     show_change_link = True
 
@@ -432,6 +434,8 @@ class ReturnRequestAdmin(admin.ModelAdmin[ReturnRequest]):
         "reason_detail",
         "refund_method",
         "refund_amount",
+        "charge_amount",
+        "payment_method",
         "resolution_note",
         "created_at",
         "resolved_at",

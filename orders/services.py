@@ -366,7 +366,7 @@ def order_pay_by_link(*, order_number: str, reference: str = "") -> Payment:
     order = _lock_order(order_number=order_number, actor=actor)
     if order.status == OrderStatus.CANCELLED:
         raise TransitionNotAllowed(f"Order {order.number} is cancelled, so it can't be paid.")
-    if order.status != OrderStatus.PENDING:
+    if order.status != OrderStatus.PENDING or _net_paid(order) >= order.grand_total > 0:
         raise TransitionNotAllowed(f"Order {order.number} is already paid.")
     return order_capture_payment(order_number=order.number, actor=actor, reference=reference)
 

@@ -246,3 +246,15 @@ def test_a_return_never_refunds_more_than_is_left_to_refund() -> None:
     # 18 + 119 + 25 = 162 and free shipping: everything that was paid.
     assert rma.refund_amount == Decimal("162.00")
     assert rma.status == ReturnStatus.REQUESTED
+
+
+def test_a_pay_link_never_charges_a_paid_pending_order_again() -> None:
+    from orders.errors import TransitionNotAllowed
+
+    with pytest.raises(TransitionNotAllowed, match="already paid"):
+        services.order_pay_by_link(order_number="#W2001014")
+    assert Payment.objects.filter(order__number="#W2001014").count() == 1
+    # An unpaid one is charged its total.
+    payment = services.order_pay_by_link(order_number="#W2001020")
+    assert payment.amount == Decimal("72.99")  # 49.00 + 18.00 + 5.99 shipping
+    assert Order.objects.get(number="#W2001020").status == OrderStatus.PROCESSING
