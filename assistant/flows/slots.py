@@ -42,6 +42,16 @@ _STREET_ONLY = re.compile(
     r"(?:,\s*(?:apt|apartment|flat|unit|suite|#)\s*\w+)?\s*[.,]?\s*",
     re.I,
 )
+_THANKS_ONLY = re.compile(
+    r"\W*(thanks?( you)?( so much| a lot)?|thx|ty|cheers)\W*"
+)
+_WAITING_FOR = {
+    "address": "the new address",
+    "variant": "the option you'd like",
+    "payment_method": "which payment method to use",
+    "refund_method": "where the refund should go",
+    "item": "which items you mean",
+}
 _HOLD = re.compile(
     r"\W*(no+,?\s*|um+,?\s*|oh,?\s*|hmm+,?\s*)?(wait|hold on|hang on|one (sec|second|moment|min)|"
     r"just a (sec|second|moment|min)|give me a (sec|second|moment|min)|let me (check|think))"
@@ -70,6 +80,11 @@ def fill_task(ctx: Ctx) -> bool:
     customer = ctx.customer
     if asking == "identity":
         return False  # handled by verification_step; anything else is a new request
+    if _THANKS_ONLY.fullmatch(text.lower()) and asking in _WAITING_FOR:
+        # "thanks" while asked for an address is no address: the question stays open.
+        ctx.turn.intent = "thanks"
+        ctx.turn.say(f"You're welcome! When you're ready, send me {_WAITING_FOR[asking]}.")
+        return True
     if _HOLD.fullmatch(text.lower()):
         # "no wait, hold on": a pause, not an answer; the question stays open.
         ctx.turn.intent = "hold"

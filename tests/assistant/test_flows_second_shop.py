@@ -198,3 +198,12 @@ def test_an_address_over_two_messages_is_put_together() -> None:
     assert "city" in asked.text and "confirm" not in types(asked)
     proposal = say(conversation, "Eugene, OR 97401")
     assert "confirm" in types(proposal) and "55 River Rd, Eugene, OR, 97401" in proposal.text
+
+
+def test_thanks_while_asked_for_an_address_keeps_the_question() -> None:
+    conversation = chat(_customer("noah.berg@example.net"))
+    say(conversation, "i need to change the shipping address on #W2001022")
+    thanks = say(conversation, "thanks")
+    assert "couldn't read" not in thanks.text and "address" in thanks.text
+    proposal = say(conversation, "55 River Rd, Eugene, OR 97401")
+    assert "confirm" in types(proposal)
