@@ -68,11 +68,46 @@ _ABOUT_ORDER = re.compile(
 )
 
 
+_HOW_MANY = re.compile(
+    r"\bhow many\b.{0,40}\b(options?|colou?rs?|sizes?|kinds?|types?|versions?|variants?|models?|"
+    r"styles?|choices?)\b",
+    re.I,
+)
+
+
+def options_count(ctx: Ctx) -> bool:
+    """ "how many options of the water bottle are in stock?": counted from the catalog."""
+    if not _HOW_MANY.search(ctx.text) or not ctx.ent.products:
+        return False
+    product_id = ctx.ent.products[0].product_id
+    variants = [v for v in selectors.product_variants_for_bot(product_id=product_id) if v.is_active]
+    if not variants:
+        return False
+    in_stock = [v for v in variants if v.stock > 0]
+    name = variants[0].product.name
+    currency = settings.SHOP_CURRENCY
+    ctx.turn.intent = "product_question"
+    ctx.turn.tools.append("catalog")
+    ctx.turn.say(
+        f"{name} comes in {len(variants)} options, {len(in_stock)} of them in stock"
+        + (
+            ": " + "; ".join(f"{v.label} {money(v.price, currency)}" for v in in_stock) + "."
+            if in_stock
+            else "."
+        ),
+        keep=(name,),
+    )
+    ctx.state.shown_products = [product_id]
+    return True
+
+
 def price_question(ctx: Ctx, label: str) -> bool:
     """ "how much did I pay for each thing in #W2001011", "which one was the most expensive",
     "what's the cheapest tablet I can buy": prices of an order's items, or of a product's
     options in stock, from the database. True when answered."""
     text = ctx.text
+    if label not in ("cancel_order", "change_order", "return_refund") and options_count(ctx):
+        return True
     extreme = _EXTREME.search(text)
     if not extreme and not _ITEM_PRICES.search(text):
         return False

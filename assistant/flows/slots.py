@@ -42,9 +42,7 @@ _STREET_ONLY = re.compile(
     r"(?:,\s*(?:apt|apartment|flat|unit|suite|#)\s*\w+)?\s*[.,]?\s*",
     re.I,
 )
-_THANKS_ONLY = re.compile(
-    r"\W*(thanks?( you)?( so much| a lot)?|thx|ty|cheers)\W*"
-)
+_THANKS_ONLY = re.compile(r"\W*(thanks?( you)?( so much| a lot)?|thx|ty|cheers)\W*")
 _WAITING_FOR = {
     "address": "the new address",
     "variant": "the option you'd like",

@@ -207,3 +207,11 @@ def test_thanks_while_asked_for_an_address_keeps_the_question() -> None:
     assert "couldn't read" not in thanks.text and "address" in thanks.text
     proposal = say(conversation, "55 River Rd, Eugene, OR 97401")
     assert "confirm" in types(proposal)
+
+
+def test_how_many_options_are_in_stock_is_counted() -> None:
+    reply = say(
+        chat(_customer("noah.berg@example.net")), "how many options of the desk lamp are in stock?"
+    )
+    assert "4 options, 3 of them in stock" in reply.text, reply.text
+    assert "brass" not in reply.text  # out of stock
