@@ -278,6 +278,7 @@ def change(ctx: Ctx) -> None:
     )
     if order is None:
         return
+    _queue_second_change(ctx, order)
     if not order.is_modifiable:
         if (
             order.is_returnable()
@@ -313,6 +314,25 @@ def change(ctx: Ctx) -> None:
             "the shipping address, or the payment method?"
         )
         ctx.turn.chips("Size or colour", "Shipping address", "Payment method")
+
+
+_CLAUSE = re.compile(r"\s*(?:,|;|\.|\band also\b|\balso\b|\band then\b|\band\b|\bplus\b)\s*", re.I)
+
+
+def _queue_second_change(ctx: Ctx, order: Order) -> None:
+    """ "ship it to my default address and pay with PayPal": one change at a time. The clause
+    about the payment waits on the agenda (with the order's number) while the rest is done."""
+    if not (ADDRESS_WORDS.search(ctx.text) and PAYMENT_WORDS.search(ctx.text)):
+        return
+    clauses = [c for c in _CLAUSE.split(ctx.text) if c and c.strip()]
+    paying = [c for c in clauses if PAYMENT_WORDS.search(c) and not ADDRESS_WORDS.search(c)]
+    if not paying or len(paying) == len(clauses):
+        return
+    rest = " ".join(c for c in clauses if c not in paying)
+    if not ADDRESS_WORDS.search(rest):
+        return
+    ctx.state.agenda.insert(0, f"change the payment of order {order.number}: {' '.join(paying)}")
+    ctx.text = rest
 
 
 def _swaps_an_item(ctx: Ctx, order: Order) -> bool:

@@ -215,3 +215,22 @@ def test_how_many_options_are_in_stock_is_counted() -> None:
     )
     assert "4 options, 3 of them in stock" in reply.text, reply.text
     assert "brass" not in reply.text  # out of stock
+
+
+def test_an_address_and_a_payment_change_in_one_message_are_both_done() -> None:
+    conversation = chat(_customer("omar.haddad@example.net"))
+    first = say(
+        conversation,
+        "for #W2001005 please ship it to my default address and pay with my mastercard instead",
+    )
+    assert "confirm" in types(first) and "77 Elm Ave" in first.text, first.text
+    second = yes(conversation)
+    assert "Mastercard ending 5520" in second.text and "confirm" in types(second), second.text
+    yes(conversation)
+    order = Order.objects.get(number="#W2001005")
+    assert order.shipping_address["line1"] == "77 Elm Ave"
+    assert order.payment_method is not None and order.payment_method.card_last4 == "5520"
+    assert _new_payments("#W2001005") == [
+        ("refund", Decimal("104.00"), "PayPal (omar.haddad@example.net)"),
+        ("charge", Decimal("104.00"), "Mastercard ending 5520"),
+    ]
