@@ -372,6 +372,11 @@ _OTHER_ORDER = re.compile(r"\b(other|another|second|different|2nd)\s+(order|one|
 _NEW_ADDRESS = re.compile(
     r"\b(different|new|another|other|correct|right)\s+(shipping\s+|delivery\s+)?address\b", re.I
 )
+_ASKS_STATUS = re.compile(
+    r"\b(status|update on|where (is|are)|when (will|does|is)|track\w*|"
+    r"has .{0,30} (arrived|shipped))\b",
+    re.I,
+)
 _CHANGE_WORDS = re.compile(
     r"\b(upgrade|downgrade|swap|exchange|switch|change|instead|rather have|trade|replace)\b", re.I
 )
@@ -390,7 +395,7 @@ def _owned_change(ctx: Ctx, text: str, label: str, *, numbers: tuple[str, ...] =
         nlu_intents.NOT_SURE,
     ):
         return label
-    if customer is None or not _CHANGE_WORDS.search(text):
+    if customer is None or not _CHANGE_WORDS.search(text) or _ASKS_STATUS.search(text):
         return label
     from assistant.flows import items as items_mod
 
