@@ -978,14 +978,26 @@ def return_request_create(
             method = _gift_card_for(order.customer)
         else:
             method = order.payment_method
-    if kind == ReturnKind.RETURN:
-        refund_method = (
-            RefundMethod.GIFT_CARD
-            if method is not None
-            and method.kind == PaymentMethodKind.GIFT_CARD
-            and method != order.payment_method
-            else RefundMethod.ORIGINAL
+    paid_with = {m.pk for m, _ in _paid_by_method(order) if m is not None}
+    if order.payment_method_id:
+        paid_with.add(order.payment_method_id)
+    if (
+        kind == ReturnKind.RETURN
+        and method is not None
+        and method.kind != PaymentMethodKind.GIFT_CARD
+        and method.pk not in paid_with
+    ):
+        original = order.payment_method.label if order.payment_method else "the original method"
+        raise PaymentMethodNotAllowed(
+            f"A return is refunded to the original payment method ({original}) or to a gift card."
         )
+    refund_method = (
+        RefundMethod.GIFT_CARD
+        if method is not None
+        and method.kind == PaymentMethodKind.GIFT_CARD
+        and method.pk not in paid_with
+        else RefundMethod.ORIGINAL
+    )
     if quote.charge and method is None:
         raise PaymentMethodNotAllowed("Choose a payment method for the price difference.")
     rma = ReturnRequest.objects.create(

@@ -31,7 +31,7 @@ YES_LABEL = {
     "swap": "Yes, swap it",
     "address": "Yes, change it",
     "payment": "Yes, change it",
-    "return": "Yes, start the return",
+    "return": "Yes, go ahead",
     "default_address": "Yes, save it",
     "place_order": "Yes, place the order",
 }

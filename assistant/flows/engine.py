@@ -344,6 +344,41 @@ def _payment_change(ctx: Ctx, text: str) -> bool:
     return any(o.status == "pending" and (not wanted or o.number in wanted) for o in orders)
 
 
+_FACT_ASKED = re.compile(
+    r"\b(what|which|whats|what's|tell me)\b.{0,50}\b(?P<what>ad+res+e?|street|card|"
+    r"payment method|pay(ing|ed)? (it )?with|paid with)\b|"
+    r"\bwhere\b.{0,50}\b(?P<where>(shipp?|deliver|go|sen[dt])\w* to)\b",
+    re.I,
+)
+_CHANGING = re.compile(r"\b(change|update|switch|use|instead|new|different|move|correct)\b", re.I)
+
+
+def _order_fact_question(ctx: Ctx) -> bool:
+    """ "which card is #W2001020 on?", "what's the shipping address on it?": the order's own
+    facts, said; not a change. True when answered."""
+    from assistant.replies import facts as reply_facts
+
+    m = _FACT_ASKED.search(ctx.text)
+    customer = ctx.customer
+    if m is None or customer is None or _CHANGING.search(ctx.text):
+        return False
+    number = (ctx.ent.order_numbers or (ctx.state.focus_order,))[0]
+    order = selectors.order_for_bot(customer=customer, number=str(number)) if number else None
+    if order is None:
+        return False
+    what = (m.group("what") or m.group("where") or "").lower()
+    ctx.turn.intent = "order_status"
+    ctx.turn.tools.append("order_lookup")
+    if re.search(r"card|pay", what):
+        method = order.payment_method.label if order.payment_method else "no payment method"
+        state = "is paid with" if reply_facts.is_paid(order) else "is set to be paid with"
+        ctx.turn.say(f"Order {order.number} {state} {method}.", keep=(order.number,))
+    else:
+        reply_facts.shipping_address(ctx.turn, order)
+    ctx.state.focus_order = order.number
+    return True
+
+
 def _names_owned(ctx: Ctx, text: str) -> bool:
     """Whether the text names an item of one of the customer's orders."""
     from assistant.flows import items as items_mod
@@ -491,6 +526,8 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         ctx.state.last_intent = label
     if ctx.turn.intent == prediction.label:
         ctx.turn.intent = label
+    if label not in ("cancel_order", "return_refund") and _order_fact_question(ctx):
+        return
     if label not in _TASKS and price_question(ctx, label):
         return
     HANDLERS.get(label, _out_of_scope)(ctx)

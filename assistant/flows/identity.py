@@ -122,11 +122,20 @@ def verification_step(ctx: Ctx) -> bool:
     if codes:
         given["zip"] = codes[0]
     if (
-        given.get("buying")
+        not given.get("buying")
         and "email" in given
-        and "order" not in given
+        and _BUYING.search(ctx.text)
         and not Customer.objects.filter(email__iexact=given["email"]).exists()
     ):
+        # "i'm new here, i want to buy …, my email is …": a new shopper, not a failed check.
+        given["buying"] = "1"
+        state.resume_text = state.resume_text or ctx.text
+    if (
+        given.get("buying")
+        and "email" in given
+        and not Customer.objects.filter(email__iexact=given["email"]).exists()
+    ):
+        given.pop("order", None)  # digits next to a new email are its address, not an order
         # A new shopper buying in the chat: there is no account to prove, so one is made.
         return _register_step(ctx, given, names)
     customer: Customer | None = None
@@ -241,6 +250,11 @@ def _without_emails(text: str, emails: tuple[str, ...]) -> str:
     return re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", text)
 
 
+_BUYING = re.compile(
+    r"\b(buy|purchase|place an order|order (a|an|the|some|one|two)|i'?m new|new customer|"
+    r"first (time|order)|never ordered)\b",
+    re.I,
+)
 _CAPITALIZED_NAME = re.compile(r"\b([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})\b")
 
 

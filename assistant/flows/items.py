@@ -109,9 +109,26 @@ class Picked:
     how: str  # "all", "except", "named", "only", "single", "none"
 
 
+# "from my coffee maker order", "on the order with the tablet": an item naming the order.
+_ORDER_BY_ITEM = re.compile(
+    r"\b(?:from|in|on|of)\s+(?:my|the|that|this)\s+[\w\s'-]{1,40}?\s+order\b|"
+    r"\b(?:the\s+)?order\s+(?:with|that has|containing)\s+(?:the\s+|a\s+|my\s+)?"
+    r"[\w'-]+(?:\s+[\w'-]+)?",
+    re.I,
+)
+
+
+def without_order_names(text: str, items: Sequence[Any]) -> str:
+    """The text without the phrases that name the order by an item, when items are still named
+    outside them ("the desk lamp from my office chair order" → "the desk lamp")."""
+    stripped = _ORDER_BY_ITEM.sub(" ", text)
+    return stripped if stripped != text and named_items(stripped, items) else text
+
+
 def pick(text: str, items: Sequence[Any]) -> Picked:
     """The items of an order a message means (all of a line unless it says "one of")."""
     items = list(items)
+    text = without_order_names(text, items)
     quantities: dict[int, int] = {}
     if len(items) == 1:
         chosen, how = items, "single"

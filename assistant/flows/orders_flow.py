@@ -762,10 +762,23 @@ def note_payment_method(ctx: Ctx, task: Task) -> None:
         methods,
     )
     if len(named) == 1:
-        task.slots["payment_method_id"] = named[0].pk
-        task.slots["payment_method_label"] = named[0].label
-        if named[0].kind == "gift_card":
-            task.slots["refund_method"] = "gift_card"
+        chosen = named[0]
+        order = selectors.order_for_bot(customer=ctx.customer, number=task.order or "")
+        original = order.payment_method_id if order is not None else None
+        if (
+            task.name == "return"
+            and task.slots.get("kind") != "exchange"
+            and chosen.kind != "gift_card"
+            and chosen.pk != original
+        ):
+            # A return goes back to the original method or onto a gift card, nowhere else.
+            task.slots["refused_method"] = chosen.label
+            task.slots.pop("payment_method_id", None)
+            task.slots.pop("refund_method", None)
+            return
+        task.slots["payment_method_id"] = chosen.pk
+        task.slots["payment_method_label"] = chosen.label
+        task.slots["refund_method"] = "gift_card" if chosen.kind == "gift_card" else "original"
 
 
 def quote_for(task: Task, order: Order) -> Any:
@@ -946,9 +959,7 @@ def return_kind_switch(ctx: Ctx, task: Task) -> bool:
     else:
         return False
     if task.slots["kind"] == "return" and "refund_method" not in task.slots:
-        if task.slots.get("payment_method_id"):
-            task.slots["refund_method"] = "original"  # a card or PayPal they named
-        elif re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
+        if re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
             task.slots["refund_method"] = "gift_card"
         elif re.search(r"\b(original|card|same|paypal|bank|account)\b", ctx.text, re.I):
             task.slots["refund_method"] = "original"
@@ -1064,12 +1075,15 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
             ctx.turn.say(f"What's the reason for returning the {names}?")
             ctx.turn.chips(*REASON_CHIPS)
             return
+    if task.slots.get("refused_method"):
+        task.slots.pop("refund_method", None)
     if task.slots["kind"] == "return" and "refund_method" not in task.slots:
-        if task.slots.get("payment_method_id"):
+        refused_now = bool(task.slots.get("refused_method"))
+        if not refused_now and task.slots.get("payment_method_id"):
             task.slots["refund_method"] = "original"  # a card or PayPal they named
-        elif re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
+        elif not refused_now and re.search(r"\b(gift ?card|store credit)\b", ctx.text, re.I):
             task.slots["refund_method"] = "gift_card"
-        elif re.search(
+        elif not refused_now and re.search(
             r"\b(original|same card|my card|back to|card|paypal|money back|whatever i paid)\b",
             ctx.text,
             re.I,
@@ -1077,8 +1091,17 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
             task.slots["refund_method"] = "original"
         else:
             task.asking = "refund_method"
+            refused = task.slots.pop("refused_method", None)
+            original = order.payment_method.label if order.payment_method else ""
+            lead = (
+                f"A return can't be refunded to {refused}: it goes back to the original "
+                f"payment method{f' ({original})' if original else ''} or onto a gift card. "
+                if refused
+                else ""
+            )
             ctx.turn.say(
-                "Would you like the refund to your original payment method or as a gift card?"
+                f"{lead}Would you like the refund to your original payment method or as a gift "
+                "card?"
             )
             ctx.turn.chips(*REFUND_METHOD_CHIPS)
             return

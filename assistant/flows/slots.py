@@ -122,6 +122,17 @@ def fill_task(ctx: Ctx) -> bool:
         HANDLERS[_TASK_INTENT[task.name]](ctx)
         return True
     order = selectors.order_for_bot(customer=customer, number=task.order) if task.order else None
+    if task.name in ("return", "swap") and order is not None and task.slots.get("lines"):
+        # "Not the coffee maker. Only the bottles": the items chosen so far, narrowed.
+        by_id = {i.pk: i for i in order.items.all()}
+        so_far = [
+            by_id[line["item_id"]] for line in task.slots["lines"] if line["item_id"] in by_id
+        ]
+        kept = items_mod.restrict(text, so_far)
+        if kept:
+            keep_ids = {i.pk for i in kept}
+            lines = task.slots["lines"]
+            task.slots["lines"] = [line for line in lines if line["item_id"] in keep_ids]
     if task.name == "return" and order is not None and return_kind_switch(ctx, task):
         ctx.turn.intent = "return:kind"
         return_fill(ctx, task, order)

@@ -234,3 +234,49 @@ def test_an_address_and_a_payment_change_in_one_message_are_both_done() -> None:
         ("refund", Decimal("104.00"), "PayPal (omar.haddad@example.net)"),
         ("charge", Decimal("104.00"), "Mastercard ending 5520"),
     ]
+
+
+def test_the_item_that_names_the_order_is_not_returned_and_a_correction_narrows() -> None:
+    conversation = chat(_customer("sofia.rossi@example.net"))
+    asked = say(conversation, "can I return the desk lamp from my office chair order?")
+    assert "Desk Lamp" in asked.text and "Office Chair" not in asked.text, asked.text
+    liam = chat(_customer("liam.walsh@example.net"))
+    say(liam, "return the 2 water bottles and the sunglasses from #W2001011")
+    narrowed = say(liam, "actually not the sunglasses. changed my mind")
+    assert "Sunglasses" not in narrowed.text
+
+
+def test_a_return_is_never_refunded_to_a_method_that_did_not_pay() -> None:
+    conversation = chat(_customer("sofia.rossi@example.net"))
+    reply = say(
+        conversation,
+        "return the desk lamp from #W2001007, not as described, refund to my paypal please",
+    )
+    assert "confirm" not in types(reply)
+    assert "can't be refunded to PayPal" in reply.text and "Amex ending 3005" in reply.text
+    proposal = say(conversation, "original card then")
+    assert "confirm" in types(proposal) and "Amex ending 3005" in proposal.text
+    yes(conversation)
+    rma = ReturnRequest.objects.get(order__number="#W2001007")
+    assert rma.refund_method == "original" and rma.payment_method is not None
+    assert rma.payment_method.card_last4 == "3005"
+
+
+def test_which_card_and_which_address_are_answered_not_changed() -> None:
+    conversation = chat(_customer("grace.okafor@example.net"))
+    card = say(conversation, "which card is #W2001020 on?")
+    assert "set to be paid with Visa ending 2290" in card.text, card.text
+    address = say(conversation, "and whats the shiping adress on it?")
+    assert "19 Cedar Ct" in address.text and "confirm" not in types(address)
+    assert state(conversation).task is None
+
+
+def test_a_new_customer_with_everything_in_one_message_is_not_a_failed_check() -> None:
+    conversation = chat(None)
+    reply = say(
+        conversation,
+        "hi im new here, i want to buy the blue 6mm TPE yoga mat. my name is Priya Nair, email "
+        "priya.nair@example.org, address 45 River St, Albany NY 12207",
+    )
+    assert "don't match" not in reply.text
+    assert "confirm" in types(reply) and "45 River St" in reply.text, reply.text
