@@ -2,9 +2,10 @@
 
 The dialogue manager (`assistant.flows.engine.respond`) decides what to say and does what was asked,
 producing a grounded draft. Where the language model is enabled (`BOT_LLM_MODE=rewrite`) and the
-draft allows it, the model rewords the draft; every sentence it writes passes the grounding check
-(`assistant.replies.grounding`) before it reaches the customer, and if one fails, the customer gets
-the draft instead. Either way the reply streams."""
+draft allows it, the model rewords the draft; every sentence it writes passes the faithfulness
+gate (`assistant.wording.gate`) before it reaches the customer. If the first fails, the customer
+gets the draft; if a later one fails, the draft's remaining sentences follow what was sent.
+Either way the reply streams, and nothing sent is ever taken back."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from assistant.llm import LLMError, LLMTimeout, generation_settings, get_backend
 from assistant.replies import grounding
 from assistant.replies.prompts import rewrite_prompt
 from assistant.replies.turn import Turn
+from assistant.wording import gate
 from chatbot import events, services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 
@@ -44,7 +46,7 @@ ALIVE_EVERY_S = 5.0
 
 
 class _Rejected(Exception):
-    """The model's wording failed the grounding check."""
+    """The model's first sentence failed the gate: nothing of its wording was sent."""
 
 
 class _Silenced(Exception):
@@ -100,29 +102,15 @@ def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Messa
         turn = _turn_for(question=question, reply=reply)
         written_by, rejected = "draft", ""
         if _model_may_write(turn):
+            # Nothing reaches the customer before the model's first sentence passes the gate,
+            # so a rejection here has sent nothing: the draft follows in full.
             try:
-                _stream_model(reply=reply, question=question, turn=turn, backend=backend)
-                written_by = "model"
+                rejected = _stream_model(reply=reply, question=question, turn=turn, backend=backend)
+                written_by = "model+draft" if rejected else "model"
             except _Rejected as why:
                 rejected = str(why)
-                if reply.text:
-                    # Some of the model's sentences went out before one failed: start the reply
-                    # over (clients drop the superseded attempt) with the draft.
-                    reply = (
-                        services.reply_start(
-                            customer_message_id=question.pk, model_name=backend.name
-                        )
-                        or reply
-                    )
             except LLMError as error:
                 rejected = f"model error: {error}"
-                if reply.text:
-                    reply = (
-                        services.reply_start(
-                            customer_message_id=question.pk, model_name=backend.name
-                        )
-                        or reply
-                    )
         if typing:
             events.publish(conversation.pk, events.typing_event(False))
             typing = False
@@ -222,23 +210,33 @@ def _sources(turn: Turn, question: Message) -> list[str]:
     return [turn.text, *turn.sources, *extra]
 
 
-def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any) -> None:
-    """Let the model word the reply, one checked sentence at a time. Raises `_Rejected` at the
-    first sentence that states something the sources don't, or if the whole reply drops a value
-    the draft must keep."""
-    sources = _sources(turn, question)
-    buffer = ""  # model text not yet split into whole sentences
-    checked = ""  # sentences that passed the check, not yet sent
+def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any) -> str:
+    """Let the model word the reply, one gated sentence at a time (`assistant.wording.gate`).
+    Nothing is sent until the first sentence passes; if none does, `_Rejected` is raised and the
+    caller streams the draft, so the customer never sees text that is later replaced. Once a
+    sentence has gone out, a later one that fails (or a model that fails) ends the model's part:
+    the draft's sentences the model had not yet said follow, and so do any the model left out, so
+    the reply says everything the draft says. Returns why the model's wording was cut short
+    ("" when it wasn't)."""
+    language = question.conversation.language or "en"
+    draft = gate.Draft(text=turn.text, language=language, sources=_sources(turn, question))
+    buffer = ""  # model text not yet split into whole sentences, exactly as streamed
+    accepted: list[str] = []
+    checked = ""  # accepted sentences not yet sent
     sent = ""
     interval = settings.CHAT_STREAM_INTERVAL_MS / 1000
     last_flush = 0.0
+    stopped = ""
 
-    def check(sentence: str) -> None:
-        nonlocal checked
-        bad = grounding.unsupported(sentence, sources)
-        if bad:
-            raise _Rejected(f"unsupported {bad[:5]} in {sentence[:120]!r}")
+    def take(sentence: str, *, final: bool = False) -> bool:
+        nonlocal checked, stopped
+        verdict = gate.check(sentence, draft, final=final)
+        if not verdict.ok:
+            stopped = f"{verdict.reason} in {sentence[:120]!r}"
+            return False
+        accepted.append(sentence)
         checked += (" " if sent or checked else "") + sentence
+        return True
 
     def flush() -> None:
         nonlocal sent, checked, last_flush
@@ -247,31 +245,45 @@ def _stream_model(*, reply: Message, question: Message, turn: Turn, backend: Any
             sent, checked = sent + checked, ""
             last_flush = time.monotonic()
 
-    prompt = rewrite_prompt(
-        question=question.text, draft=turn.text, language=question.conversation.language
-    )
+    prompt = rewrite_prompt(question=question.text, draft=turn.text, language=language)
     alive_at = time.monotonic()
-    for delta in backend.stream(prompt, generation_settings()):
-        if time.monotonic() - max(alive_at, last_flush) >= ALIVE_EVERY_S:
-            services.reply_touch(reply=reply)
-            alive_at = time.monotonic()
-        buffer += delta
-        sentences = grounding.split_sentences(buffer)
-        if len(sentences) > 1:  # all but the last are whole; the last may still grow
-            for sentence in sentences[:-1]:
-                check(sentence)
-            buffer = sentences[-1]
-        # The first sentence goes out at once; after that, one frame per interval.
-        if checked and (not sent or time.monotonic() - last_flush >= interval):
-            flush()
-    for sentence in grounding.split_sentences(buffer):
-        check(sentence)
+    stream = backend.stream(prompt, generation_settings())
+    try:
+        for delta in stream:
+            if time.monotonic() - max(alive_at, last_flush) >= ALIVE_EVERY_S:
+                services.reply_touch(reply=reply)
+                alive_at = time.monotonic()
+            buffer += delta
+            whole, buffer = gate.split_stream(buffer)
+            if not all(take(sentence) for sentence in whole):
+                break
+            # The first sentence goes out at once; after that, one frame per interval.
+            if checked and (not sent or time.monotonic() - last_flush >= interval):
+                flush()
+        else:
+            tail = gate.split(buffer)
+            for n, sentence in enumerate(tail):
+                if not take(sentence, final=n == len(tail) - 1):
+                    break
+    except LLMError as error:
+        if not accepted:
+            raise
+        stopped = f"model error: {error}"
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # stops a generation cut short by the gate
+    if not accepted:
+        raise _Rejected(stopped or "empty")
+    rest = gate.remaining(accepted, draft)
+    wording = " ".join([*accepted, *rest])
+    missing = set(grounding.keeps(wording, turn.must_keep))
+    rest += [s for s in draft.sentences if s not in rest and any(v in s for v in missing)]
+    if rest:
+        checked += (" " if sent or checked else "") + " ".join(rest)
+        stopped = stopped or f"the draft said more: {len(rest)} sentence(s) added"
     flush()
-    if not sent.strip():
-        raise _Rejected("empty")
-    missing = grounding.keeps(sent, turn.must_keep)
-    if missing:
-        raise _Rejected(f"dropped {missing[:5]}")
+    return stopped
 
 
 # --- the sweep: no customer message is left unanswered ------------------------------------------
