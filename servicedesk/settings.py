@@ -327,6 +327,11 @@ LLM_FAKE_DELAY_S = float(envstr("LLM_FAKE_DELAY_S", "0"))
 # rewrite: the model rewords the assistant's grounded drafts (each sentence checked before it is
 # sent); off: the drafts go out as written (fastest; no model needed for any answer).
 BOT_LLM_MODE = envstr("BOT_LLM_MODE", "rewrite")
+# The model words a kind of turn only where its measured gate pass rate for that kind (on the
+# live version's held-out split; with none live, the base model's shipped figures) reaches this:
+# a turn kind whose wording mostly fails would only make the customer wait for the draft
+# (docs/model.md). 0: always try the model.
+BOT_LLM_MIN_PASS_RATE = float(envstr("BOT_LLM_MIN_PASS_RATE", "0.6"))
 # How a guest in the chat proves who they are: each pair is two facts that must match one
 # account (docs/assistant.md, "Identity"). A signed-in shopper is verified by the login. The
 # default takes any of these four; a shop that wants stricter checks drops pairs.

@@ -17,6 +17,8 @@ DEBUG = False
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "true")  # noqa: F405
 LLM_BACKEND = envstr("LLM_BACKEND", "fake")  # noqa: F405
 CHAT_STREAM_INTERVAL_MS = envint("CHAT_STREAM_INTERVAL_MS", "0")  # noqa: F405
+# The scripted model is tried on every turn kind; tests/wording checks the measured policy.
+BOT_LLM_MIN_PASS_RATE = float(envstr("BOT_LLM_MIN_PASS_RATE", "0"))  # noqa: F405
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not memory, so the end-to-end tests' daphne and Celery processes see the same data.

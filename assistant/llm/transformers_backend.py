@@ -114,12 +114,37 @@ class TransformersBackend:
             raise ImproperlyConfigured(f"LLM_DTYPE must be one of {DTYPES}, got {self.dtype!r}")
         source = model_source()
         self.name = f"transformers:{source.name} ({self.dtype})"
+        self.base_name = f"transformers:{source.name}"
         folder = _prepare(source, _checked_sha256(source), log.info) if source.is_gguf else None
+        self._folder = folder or source.path
+        self._source_name = source.name
         started = time.monotonic()
-        self.model, self.tokenizer = _load(folder or source.path, self.dtype)
+        self.model, self.tokenizer = _load(self._folder, self.dtype)
         log.info("loaded %s in %.1f s", self.name, time.monotonic() - started)
         # torch runs one generation on all its threads; two at once would only halve each other.
         self._generating = threading.Lock()
+        self.adapter: str | None = None  # the live trained version's name, when one is loaded
+        self.sync_adapter()
+
+    def sync_adapter(self) -> None:
+        """Load the live version of the trained wording model (`assistant.wording.versions`)
+        when it isn't the one loaded: the base model is reloaded from the cache (about a
+        second) and the adapter merged into it, so generation runs at the base model's speed.
+        Called before every reply; costs one indexed query when nothing changed."""
+        from assistant.wording.versions import live_adapter
+
+        wanted = live_adapter(base_model=self._source_name)
+        name = wanted[0] if wanted else None
+        if name == self.adapter:
+            return
+        with self._generating:  # never swap weights under a running generation
+            started = time.monotonic()
+            model, _tokenizer = _load(self._folder, self.dtype)
+            if wanted is not None:
+                model = _with_adapter(model, wanted[1])
+            self.model, self.adapter = model, name
+            self.name = f"{self.base_name}{'+' + name if name else ''} ({self.dtype})"
+        log.info("wording with %s (loaded in %.1f s)", self.name, time.monotonic() - started)
 
     def stream(
         self, messages: Sequence[ChatMessage], settings: GenerationSettings
@@ -130,6 +155,8 @@ class TransformersBackend:
         import torch
         from transformers import BatchEncoding, StoppingCriteriaList, TextIteratorStreamer
 
+        self.sync_adapter()
+        model = self.model
         deadline = time.monotonic() + settings.timeout_s
         try:
             inputs = self.tokenizer.apply_chat_template(
@@ -172,7 +199,7 @@ class TransformersBackend:
                         return  # the caller gave up while another reply held the model
                     with torch.inference_mode():
                         # transformers' own hint on generate() is broken (it asks for `self` twice).
-                        self.model.generate(**kwargs)  # type: ignore[misc]
+                        model.generate(**kwargs)  # type: ignore[misc]
             except Exception as error:
                 failures.append(error)
 
@@ -321,6 +348,18 @@ def _convert(source: ModelSource, into: Path, say: Callable[[str], None]) -> Non
         tokenizer.save_pretrained(into)
     except Exception as error:
         raise LLMError(f"could not prepare {file}: {error!r}") from error
+
+
+def _with_adapter(model: CausalLM, adapter: Path) -> CausalLM:
+    """The model with a trained LoRA adapter merged into its weights."""
+    from peft import PeftModel
+
+    try:
+        merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+    except Exception as error:
+        raise LLMError(f"could not load the adapter in {adapter}: {error!r}") from error
+    merged.eval()
+    return merged  # type: ignore[no-any-return]
 
 
 def _load(folder: Path, dtype: str) -> tuple[CausalLM, PreTrainedTokenizerBase]:

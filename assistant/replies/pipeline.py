@@ -26,7 +26,8 @@ from assistant.llm import LLMError, LLMTimeout, generation_settings, get_backend
 from assistant.replies import grounding
 from assistant.replies.prompts import rewrite_prompt
 from assistant.replies.turn import Turn
-from assistant.wording import gate
+from assistant.wording import gate, policy
+from assistant.wording.kinds import turn_kind
 from chatbot import events, services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 
@@ -118,6 +119,7 @@ def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Messa
             _stream_text(reply=reply, text=turn.text)
         metadata: dict[str, Any] = {
             "intent": turn.intent,
+            "kind": turn_kind(turn),
             "acts": turn.acts,
             "confidence": turn.confidence,
             "tools": turn.tools,
@@ -187,9 +189,13 @@ def _turn_for(*, question: Message, reply: Message) -> Turn:
 
 
 def _model_may_write(turn: Turn) -> bool:
-    """Confirmations must list exactly what will happen, so the model never words them."""
+    """Confirmations must list exactly what will happen, so the model never words them; a kind
+    of turn whose measured wording mostly fails the gate doesn't wait for the model at all
+    (`assistant.wording.policy`)."""
     confirming = any(a.get("type") == "confirm" for a in turn.attachments)
-    return settings.BOT_LLM_MODE == "rewrite" and turn.llm_ok and bool(turn.text) and not confirming
+    if settings.BOT_LLM_MODE != "rewrite" or not turn.llm_ok or not turn.text or confirming:
+        return False
+    return policy.may_word(turn_kind(turn))
 
 
 def _stream_text(*, reply: Message, text: str) -> None:

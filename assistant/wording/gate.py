@@ -8,8 +8,9 @@ it. A sentence passes only if it
    itself, promises of timing (`ADDITIONS`);
 3. is whole, readable text in the conversation's language: no words run together, no
    placeholders, no loops, no cut-off ending;
-4. says something the draft says: its similarity to the closest draft sentence reaches
-   `THRESHOLD`, calibrated on labelled (draft, rewording) pairs (`manage.py eval_gate`).
+4. says something the draft says: it is close to a draft sentence (`THRESHOLD`), or its content
+   words are the draft's (`CONTAINED`), both calibrated on labelled (draft, rewording) pairs
+   (`manage.py eval_gate`).
 
 Over the whole reply, every draft sentence must be covered by some sentence the model wrote, and
 every value the draft must keep must be there; what the model left out is taken from the draft
@@ -20,17 +21,21 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.replies import grounding
 
-# Similarity (0..1) a model sentence needs to the draft sentence it rewords, and a draft
-# sentence needs to some accepted model sentence to count as said. Calibrated on the
-# calibration half of assistant/wording/data/gate_pairs.jsonl (docs/model.md).
+# A model sentence says something the draft says when the sentence encoder puts it this close
+# to a draft sentence (cosine), or when this share of its content words (in Chinese, character
+# pairs) are the draft's. A draft sentence counts as said when it is that close to a model
+# sentence or the model's words hold COVERED of its own. Calibrated on the calibration half of
+# assistant/wording/data/gate_pairs.jsonl (`manage.py eval_gate --calibrate`, docs/model.md).
 THRESHOLD = 0.62
-COVER_THRESHOLD = 0.62
+CONTAINED = 0.75
+COVERED = 0.6
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -44,7 +49,7 @@ ADDITIONS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "contact": re.compile(
-        r"\b(?:e-?mail\w*|phone\w*|call (?:us|our)|contact\w*|reach (?:out|us)|website|web site|"
+        r"\b(?:e-?mail\w*|phone\w*|call (?:us|our)|contact\w*|reach out|website|web site|"
         r"visit (?:our|the)|hotline|live chat|social media)\b|\[[^\]]*\]|联系|致电|邮件|电话|网站",
         re.I,
     ),
@@ -54,7 +59,7 @@ ADDITIONS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "apology": re.compile(
-        r"\b(?:sorry|apolog\w*|my mistake|your mistake|inconvenien\w*|regret\w*|unfortunately)\b"
+        r"\b(?:sorry|apolog\w*|my mistake|your mistake|inconvenien\w*|regret\w*)\b"
         r"|抱歉|对不起|不好意思|遗憾",
         re.I,
     ),
@@ -69,15 +74,18 @@ ADDITIONS: dict[str, re.Pattern[str]] = {
         r"here'?s (?:the|a|your) (?:rewritten|revised|reply|response))\b|草稿|用户|改写",
         re.I,
     ),
+    "negation": re.compile(
+        r"\b(?:not|no|never|none|nothing|cannot)\b|n't\b|没有|不是|不会|未", re.I
+    ),
     "timing": re.compile(
         r"\b(?:soon|shortly|right away|immediately|as soon as|in no time|within|asap|"
         r"24 hours|today|tomorrow|next week)\b|马上|尽快|立即|很快",
         re.I,
     ),
     "offer": re.compile(
-        r"\b(?:anything else|let me know|happy to help|glad to help|hope (?:this|that|it)|"
-        r"i hope|have a (?:great|nice|good|wonderful) day|assist you|help you with|"
-        r"any (?:other )?questions|don'?t hesitate)\b|还有什么|随时|祝您",
+        r"\b(?:anything else|let me know|hope (?:this|that|it)|i hope|"
+        r"have a (?:great|nice|good|wonderful) day|any (?:other )?questions|don'?t hesitate)\b"
+        r"|还有什么|随时|祝您",
         re.I,
     ),
 }
@@ -187,9 +195,7 @@ def broken(sentence: str, draft: Draft, *, final: bool) -> str:
             tail = low[len(head) :]
             if low.startswith(head) and len(tail) >= 2 and _is_word(tail) and not _is_word(low):
                 return f"run-together words {word!r}"
-    words = sentence.casefold().split()
-    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
-    if trigrams and len(trigrams) - len(set(trigrams)) >= 2:
+    if _loops(sentence, draft.text):
         return "repeats itself"
     unfinished = _CUTOFF.search(sentence) or (
         sentence[-1:].isalnum() and not draft.text.rstrip()[-1:].isalnum()
@@ -197,6 +203,17 @@ def broken(sentence: str, draft: Draft, *, final: bool) -> str:
     if final and unfinished and not _CUTOFF.search(draft.text):
         return "cut off"
     return ""
+
+
+def _trigrams(text: str) -> Counter[tuple[str, ...]]:
+    words = text.casefold().split()
+    return Counter(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+
+
+def _loops(sentence: str, draft: str) -> bool:
+    """Three words said three times over, more often than the draft says them."""
+    theirs = _trigrams(draft)
+    return any(n >= 3 and n > theirs[t] for t, n in _trigrams(sentence).items())
 
 
 @lru_cache(maxsize=1)
@@ -212,33 +229,145 @@ def _is_word(text: str) -> bool:
     return text in _vocabulary()
 
 
-def _bigrams(text: str) -> set[str]:
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "i'm",
+        "i'll",
+        "i've",
+        "you",
+        "you're",
+        "your",
+        "we",
+        "we're",
+        "we've",
+        "our",
+        "us",
+        "my",
+        "me",
+        "they",
+        "them",
+        "their",
+        "there",
+        "here",
+        "as",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "should",
+        "just",
+        "also",
+        "than",
+        "then",
+        "now",
+        "all",
+        "any",
+        "some",
+        "very",
+        "really",
+        "too",
+        "which",
+        "what",
+        "who",
+        "how",
+        "when",
+        "where",
+        "sure",
+        "ok",
+        "okay",
+        "great",
+        "thanks",
+        "thank",
+        "hi",
+        "hello",
+    ]
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’.][a-z0-9]+)*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def units(text: str) -> set[str]:
+    """What a text says, as countable pieces: its content words (stemmed) and, in Chinese, its
+    character pairs."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    chars = [c for c in folded if c.isalnum()]
-    return {a + b for a, b in itertools.pairwise(chars)}
+    out = {_stem(w) for w in _TOKEN.findall(folded) if w not in _STOP}
+    for run in _CJK_RUN.findall(folded):
+        out.update(a + b for a, b in itertools.pairwise(run))
+        if len(run) == 1:
+            out.add(run)
+    return out
 
 
-def similarities(sentences: Sequence[str], draft: Draft) -> list[list[float]]:
-    """sentences × draft sentences: the sentence encoder's cosine for English, character-bigram
-    overlap where either side is Chinese (the bundled encoder is English-only)."""
+def contained(text: str, support: str) -> float:
+    """The share of what `text` says that `support` says too (1.0 for a text of no content)."""
+    ours = units(text)
+    return len(ours & units(support)) / len(ours) if ours else 1.0
+
+
+def cosines(sentences: Sequence[str], draft: Draft) -> list[list[float]]:
+    """sentences × draft sentences, the bundled sentence encoder's cosine (English; a Chinese
+    side scores 0: that encoder is English-only, and `contained` covers Chinese)."""
     from assistant.understanding.encoder import encode
 
     if not sentences:
         return []
     vectors = encode([*sentences, *draft.sentences])
     ours, theirs = vectors[: len(sentences)], vectors[len(sentences) :]
-    cosine = ours @ theirs.T
-    out: list[list[float]] = []
-    for i, sentence in enumerate(sentences):
-        row = []
-        for j, target in enumerate(draft.sentences):
-            if _CJK.search(sentence) or _CJK.search(target):
-                a, b = _bigrams(sentence), _bigrams(target)
-                row.append(len(a & b) / max(1, min(len(a), len(b))) if a and b else 0.0)
-            else:
-                row.append(float(cosine[i, j]))
-        out.append(row)
-    return out
+    grid = ours @ theirs.T
+    return [
+        [
+            0.0 if _CJK.search(sentence) or _CJK.search(target) else float(grid[i, j])
+            for j, target in enumerate(draft.sentences)
+        ]
+        for i, sentence in enumerate(sentences)
+    ]
 
 
 def check(sentence: str, draft: Draft, *, final: bool = False) -> Verdict:
@@ -254,11 +383,14 @@ def check(sentence: str, draft: Draft, *, final: bool = False) -> Verdict:
     why = broken(sentence, draft, final=final)
     if why:
         return Verdict(False, why)
-    row = similarities([sentence], draft)[0]
+    row = cosines([sentence], draft)[0]
     best = max(range(len(row)), key=row.__getitem__)
-    if row[best] < THRESHOLD:
-        return Verdict(False, f"not in the draft (similarity {row[best]:.2f})", best, row[best])
-    return Verdict(True, "", best, row[best])
+    share = contained(sentence, draft.text)
+    if row[best] < THRESHOLD and share < CONTAINED:
+        return Verdict(
+            False, f"not in the draft (similarity {row[best]:.2f}, words {share:.2f})", best
+        )
+    return Verdict(True, "", best, max(row[best], share))
 
 
 def remaining(accepted: Sequence[str], draft: Draft) -> list[str]:
@@ -267,11 +399,11 @@ def remaining(accepted: Sequence[str], draft: Draft) -> list[str]:
     every figure, identifier and name it states."""
     if not accepted:
         return list(draft.sentences)
-    grid = similarities(accepted, draft)
+    grid = cosines(accepted, draft)
     wording = " ".join(accepted)
     out = []
     for j, sentence in enumerate(draft.sentences):
-        close = any(row[j] >= COVER_THRESHOLD for row in grid)
+        close = any(row[j] >= THRESHOLD for row in grid) or contained(sentence, wording) >= COVERED
         if not close or grounding.unsupported(sentence, [wording]):
             out.append(sentence)
     return out
