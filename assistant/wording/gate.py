@@ -18,7 +18,6 @@ every value the draft must keep must be there; what the model left out is taken 
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -36,6 +35,9 @@ from assistant.replies import grounding
 THRESHOLD = 0.62
 CONTAINED = 0.75
 COVERED = 0.6
+# Chinese: content characters, which a paraphrase shares less of than English words.
+CONTAINED_ZH = 0.55
+COVERED_ZH = 0.65
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -49,8 +51,9 @@ ADDITIONS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "contact": re.compile(
-        r"\b(?:e-?mail\w*|phone\w*|call (?:us|our)|contact\w*|reach out|website|web site|"
-        r"visit (?:our|the)|hotline|live chat|social media)\b|\[[^\]]*\]|联系|致电|邮件|电话|网站",
+        r"\b(?:e-?mail\w*|phone\w*|call\w* (?:us|our|the)|support line|contact\w*|reach out|"
+        r"website|web site|visit (?:our|the)|hotline|live chat|social media)\b|\[[^\]]*\]"
+        r"|联系|致电|邮件|电话|网站|热线",
         re.I,
     ),
     "earlier": re.compile(
@@ -75,11 +78,13 @@ ADDITIONS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "negation": re.compile(
-        r"\b(?:not|no|never|none|nothing|cannot)\b|n't\b|没有|不是|不会|未", re.I
+        r"\b(?:not(?! a problem)|no(?! problem)|never|none|nothing|cannot)\b|n't\b"
+        r"|没有|不是|不会|未",
+        re.I,
     ),
     "timing": re.compile(
         r"\b(?:soon|shortly|right away|immediately|as soon as|in no time|within|asap|"
-        r"24 hours|today|tomorrow|next week)\b|马上|尽快|立即|很快",
+        r"24 hours|today|tomorrow|next week)\b|马上|尽快|立即|很快|明天|今天|预计|小时内|天内",
         re.I,
     ),
     "offer": re.compile(
@@ -124,6 +129,23 @@ _PLACEHOLDER = re.compile(r"\[[^\]]*\]|\{[^}]*\}|<[^>]*>|\bXXX+\b|\bN/A\b|_{3,}"
 _CUTOFF = re.compile(r"(?:\.\.\.|…|,|:|;|-|\b(?:and|or|the|a|to|of|with))\s*$", re.I)
 
 
+# Order and return statuses: a sentence may state one only where the draft does.
+_STATUS = re.compile(
+    r"\b(pending|process|ship|deliver|cancel|return|refund|on hold|in transit)"
+    r"(?:ing|ed|led|s)?\b|待处理|待付款|处理中|发货|送达|取消|退货|退款",
+    re.I,
+)
+
+
+# Values that must be stated whole: a date ("July 2, 2026", "2026年7月2日") and an item's
+# options in brackets ("(Grey / 8)"). Their digits alone would be found somewhere in the sources.
+_WHOLE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:, \d{4})?"
+    r"|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\([^()]*\d[^()]*\)",
+    re.I,
+)
+
+
 @dataclass
 class Verdict:
     ok: bool
@@ -146,7 +168,9 @@ class Draft:
     def __post_init__(self) -> None:
         self.sentences = split(self.text) or [self.text]
         self.additions = {name for name, cue in ADDITIONS.items() if cue.search(self.text)}
-        self.words = {w.casefold() for w in _WORD.findall(" ".join([self.text, *self.sources]))}
+        self.words = {
+            w.casefold() for w in _LATIN_WORD.findall(" ".join([self.text, *self.sources]))
+        }
 
 
 def split(text: str) -> list[str]:
@@ -178,8 +202,13 @@ def is_chinese(text: str) -> bool:
 
 
 def _language_ok(sentence: str, language: str, draft: Draft) -> bool:
+    """A Chinese conversation gets Chinese sentences (English names from the draft may stay);
+    an English one gets no Chinese the draft doesn't have."""
     if language == "zh-Hans":
-        return is_chinese(sentence) or not _CJK.search(draft.text)
+        if not _CJK.search(draft.text):
+            return True
+        foreign = [w for w in _LATIN_WORD.findall(sentence) if w.casefold() not in draft.words]
+        return len(foreign) <= (2 if _CJK.search(sentence) else 0)
     return not _CJK.search(sentence) or bool(_CJK.search(draft.text))
 
 
@@ -206,7 +235,7 @@ def broken(sentence: str, draft: Draft, *, final: bool) -> str:
 
 
 def _trigrams(text: str) -> Counter[tuple[str, ...]]:
-    words = text.casefold().split()
+    words = re.findall(r"\w+", text.casefold())
     return Counter(tuple(words[i : i + 3]) for i in range(len(words) - 2))
 
 
@@ -323,6 +352,10 @@ _STOP = frozenset(
     ]
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’.][a-z0-9]+)*")
+# Characters that carry grammar or politeness rather than content.
+_CJK_STOP = frozenset(
+    "的了是在有和就都也还吗呢吧啊哦呀您你我们他她它这那个些把被给对为到于很太更最会能要可以好请让"
+)
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -339,9 +372,7 @@ def units(text: str) -> set[str]:
     folded = unicodedata.normalize("NFKC", text).casefold()
     out = {_stem(w) for w in _TOKEN.findall(folded) if w not in _STOP}
     for run in _CJK_RUN.findall(folded):
-        out.update(a + b for a, b in itertools.pairwise(run))
-        if len(run) == 1:
-            out.add(run)
+        out.update(ch for ch in run if ch not in _CJK_STOP)
     return out
 
 
@@ -372,9 +403,19 @@ def cosines(sentences: Sequence[str], draft: Draft) -> list[list[float]]:
 
 def check(sentence: str, draft: Draft, *, final: bool = False) -> Verdict:
     """Whether one model sentence may be sent (`final`: it is the last the model wrote)."""
-    bad = grounding.unsupported(sentence, draft.sources)
+    # "$18.00，3 ft" must not read as the number "18.00,3": Chinese punctuation separates.
+    bad = grounding.unsupported(re.sub(r"[，、；：（）]", " ", sentence), draft.sources)
     if bad:
         return Verdict(False, f"unsupported {bad[:5]}")
+    folded = draft.text.casefold()
+    haystack = " ".join([draft.text, *draft.sources]).casefold()
+    for whole in _WHOLE.findall(sentence):
+        if whole.casefold() not in haystack:
+            return Verdict(False, f"{whole!r} not in the sources")
+    for match in _STATUS.finditer(sentence):
+        stem = (match.group(1) or match.group(0)).casefold()
+        if stem not in folded:
+            return Verdict(False, f"status {match.group(0)!r} not in the draft")
     for name, cue in ADDITIONS.items():
         if name not in draft.additions and cue.search(sentence):
             return Verdict(False, f"adds {name} ({cue.search(sentence).group(0)!r})")  # type: ignore[union-attr]
@@ -386,7 +427,7 @@ def check(sentence: str, draft: Draft, *, final: bool = False) -> Verdict:
     row = cosines([sentence], draft)[0]
     best = max(range(len(row)), key=row.__getitem__)
     share = contained(sentence, draft.text)
-    if row[best] < THRESHOLD and share < CONTAINED:
+    if row[best] < THRESHOLD and share < (CONTAINED_ZH if _CJK.search(sentence) else CONTAINED):
         return Verdict(
             False, f"not in the draft (similarity {row[best]:.2f}, words {share:.2f})", best
         )
@@ -403,7 +444,8 @@ def remaining(accepted: Sequence[str], draft: Draft) -> list[str]:
     wording = " ".join(accepted)
     out = []
     for j, sentence in enumerate(draft.sentences):
-        close = any(row[j] >= THRESHOLD for row in grid) or contained(sentence, wording) >= COVERED
+        covered = COVERED_ZH if _CJK.search(sentence) else COVERED
+        close = any(row[j] >= THRESHOLD for row in grid) or contained(sentence, wording) >= covered
         if not close or grounding.unsupported(sentence, [wording]):
             out.append(sentence)
     return out
@@ -422,4 +464,9 @@ def reply_check(text: str, draft: Draft, must_keep: Sequence[str]) -> list[str]:
     missing = grounding.keeps(text, must_keep)
     if missing:
         reasons.append(f"dropped {missing[:5]}")
+    if not reasons:
+        left = remaining(sentences, draft)
+        if left:
+            # Sent with these draft sentences after it, not as written.
+            reasons.append(f"left out {len(left)} of {len(draft.sentences)} draft sentences")
     return reasons

@@ -254,7 +254,9 @@ class WordingScore:
     kept: int = 0  # every value the draft must keep is in the wording
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind: [passed, total]
     reasons: Counter[str] = field(default_factory=Counter)
-    samples: list[dict[str, str]] = field(default_factory=list)
+    # Every wording with its draft: kept with the version, so a changed gate can re-score it
+    # without generating again (`rescore`).
+    wordings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def pass_rate(self) -> float:
@@ -271,6 +273,7 @@ class WordingScore:
             "kept_rate": round(self.kept_rate, 4),
             "by_kind": {k: {"passed": v[0], "total": v[1]} for k, v in self.by_kind.items()},
             "reasons": dict(self.reasons.most_common(10)),
+            "wordings": self.wordings,
         }
 
 
@@ -299,8 +302,6 @@ def score_wording(
     progress: Callable[[int, int], None] | None = None,
 ) -> WordingScore:
     """Let the model word each distinct held-out draft; count how many pass the gate whole."""
-    from assistant.replies import grounding
-
     drafts: dict[str, Example] = {}
     for example in examples:
         drafts.setdefault(example.draft, example)
@@ -308,21 +309,51 @@ def score_wording(
     for n, example in enumerate(drafts.values(), start=1):
         limit = min(settings.LLM_MAX_NEW_TOKENS, len(tokenizer(example.draft)["input_ids"]) + 40)
         text = generate(model, tokenizer, example, limit)
-        draft = gate.Draft(text=example.draft, language=example.language, sources=[example.draft])
-        reasons = gate.reply_check(text, draft, example.must_keep)
-        ok = not reasons
-        score.drafts += 1
-        score.passed += ok
-        score.kept += not grounding.keeps(text, example.must_keep)
-        tally = score.by_kind.setdefault(example.kind, [0, 0])
-        tally[0] += ok
-        tally[1] += 1
-        for reason in reasons:
-            score.reasons[reason.split(" (")[0].split(" [")[0][:40]] += 1
-        if len(score.samples) < 12:
-            score.samples.append({"draft": example.draft, "wording": text, "ok": str(ok)})
+        _tally(score, example, text)
         if progress is not None:
             progress(n, len(drafts))
+    return score
+
+
+def _tally(score: WordingScore, example: Example, text: str) -> None:
+    from assistant.replies import grounding
+
+    draft = gate.Draft(text=example.draft, language=example.language, sources=[example.draft])
+    reasons = gate.reply_check(text, draft, example.must_keep)
+    ok = not reasons
+    score.drafts += 1
+    score.passed += ok
+    score.kept += not grounding.keeps(text, example.must_keep)
+    tally = score.by_kind.setdefault(example.kind, [0, 0])
+    tally[0] += ok
+    tally[1] += 1
+    for reason in reasons:
+        score.reasons[reason.split(" (")[0].split(" [")[0][:40]] += 1
+    score.wordings.append(
+        {
+            "kind": example.kind,
+            "language": example.language,
+            "draft": example.draft,
+            "must_keep": example.must_keep,
+            "wording": text,
+            "passed": ok,
+        }
+    )
+
+
+def rescore(figures: dict[str, Any]) -> WordingScore:
+    """The stored wordings of a measurement, scored again with the gate as it is now."""
+    score = WordingScore()
+    for row in figures.get("wordings") or []:
+        example = Example(
+            question="",
+            draft=row["draft"],
+            rewording="",
+            language=row.get("language", "en"),
+            kind=row.get("kind", "other"),
+            must_keep=list(row.get("must_keep", [])),
+        )
+        _tally(score, example, row["wording"])
     return score
 
 
@@ -460,7 +491,6 @@ def train(
         **after.as_dict(),
         "perplexity": round(perplexity(model, tokenizer, held, max_length), 3),
     }
-    metrics["samples"] = after.samples
     metrics["final_loss"] = round(sum(losses[-10:]) / len(losses[-10:]), 4)
     say(
         f"after: gate pass rate {after.pass_rate:.0%}, values kept {after.kept_rate:.0%}, "

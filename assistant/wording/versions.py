@@ -26,7 +26,9 @@ def live_adapter(*, base_model: str) -> tuple[str, Path] | None:
             .values_list("name", "path", "base_model")
             .first()
         )
-    except DatabaseError:  # a worker started before `migrate`
+    except (DatabaseError, RuntimeError):
+        # A worker started before `migrate`, a database out of reach, or no database access at
+        # all (a process that only generates): the base model words replies.
         return None
     if row is None:
         return None

@@ -29,15 +29,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["calibrate"]:
             calibration = [p for p in pairs if p.split == "calibration"]
-            original = gate.THRESHOLD
-            for threshold in (0.4, 0.45, 0.5, 0.55, 0.6, 0.62, 0.65, 0.7, 0.75, 0.8):
-                gate.THRESHOLD = threshold
-                s = score_gate(calibration)
-                self.stdout.write(
-                    f"threshold {threshold:.2f}: false accepts {s.false_accepts}/{s.unfaithful}, "
-                    f"false rejects {s.false_rejects}/{s.faithful}"
-                )
-            gate.THRESHOLD = original
+            for name in ("THRESHOLD", "CONTAINED", "CONTAINED_ZH", "COVERED", "COVERED_ZH"):
+                original = getattr(gate, name)
+                for value in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
+                    setattr(gate, name, value)
+                    s = score_gate(calibration)
+                    self.stdout.write(
+                        f"{name} {value:.2f}: false accepts {s.false_accepts}/{s.unfaithful}, "
+                        f"false rejects {s.false_rejects}/{s.faithful}"
+                    )
+                setattr(gate, name, original)
         for split in ("calibration", "held_out"):
             part = [p for p in pairs if p.split == split]
             s = score_gate(part)
