@@ -436,7 +436,7 @@ def train(
         layers_to_transform=list(range(layers // 2, layers)),
         task_type="CAUSAL_LM",
     )
-    model = get_peft_model(model, config)
+    model = get_peft_model(model, config)  # type: ignore[assignment]
     encoded = [encode(tokenizer, e, max_length) for e in train_set]
     # An example longer than max_length would teach the model to stop mid-sentence: left out.
     encoded = [pair for pair in encoded if len(pair[0]) < max_length]
@@ -465,7 +465,7 @@ def train(
             if step >= total:
                 break
             loss = _loss(model, ids, labels, mask_)
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
@@ -485,7 +485,7 @@ def train(
     if progress is not None:
         progress.close()
     seconds = time.monotonic() - started
-    model.eval()
+    model.eval()  # type: ignore[no-untyped-call]
     after = wording("trained") if held_drafts else WordingScore()
     metrics["after"] = {
         **after.as_dict(),

@@ -10,6 +10,7 @@ import pytest
 from assistant.llm import LLMError, LLMTimeout
 from assistant.llm.fake import FakeBackend
 from assistant.replies import pipeline as replies
+from assistant.wording import gate
 from chatbot import services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
 from orders.models import AuditEvent, Customer, Order, OrderStatus
@@ -209,8 +210,8 @@ def test_coalescing_keeps_model_frames_to_a_few_a_second(
 ) -> None:
     settings.CHAT_STREAM_INTERVAL_MS = 200
     # Only the framing is under test here: every sentence passes.
-    monkeypatch.setattr(replies.gate, "check", lambda *a, **k: replies.gate.Verdict(True))
-    monkeypatch.setattr(replies.gate, "remaining", lambda *a, **k: [])
+    monkeypatch.setattr(gate, "check", lambda *a, **k: gate.Verdict(True))
+    monkeypatch.setattr(gate, "remaining", lambda *a, **k: [])
     backend = FakeBackend(script=["Sure", ". "] * 30, delay_s=0.01)
     monkeypatch.setattr(replies, "get_backend", lambda: backend)
 
