@@ -30,7 +30,7 @@ model: setup
 	$(PY) manage.py prepare_model
 
 # Fine-tune the model's wording on this shop's data (docs/model.md): a new version, live when it
-# does at least as well as the live one. About 40 minutes on two cores; TRAIN_ARGS="--epochs 2".
+# does at least as well as the live one. About an hour an epoch on two idle cores; TRAIN_ARGS="--epochs 3".
 train: setup services model migrate
 	$(PY) manage.py train_model $(TRAIN_ARGS)
 
