@@ -16,12 +16,12 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev services migrate seed model assistant train eval-wording bench-chat bench-bot bench-reliability eval-understanding screenshots clean
+.PHONY: run test lint setup setup-dev messages services migrate seed model assistant train eval-wording bench-chat bench-bot bench-reliability eval-understanding screenshots clean
 
-run: setup services migrate seed model assistant
+run: setup messages services migrate seed model assistant
 	@PY=$(PY) scripts/run.sh
 
-test: setup-dev services model
+test: setup-dev messages services model
 	@scripts/ensure-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -84,6 +84,11 @@ $(VENV)/.runtime-installed: requirements.txt
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	$(PIP) install -r requirements-dev.txt
 	@touch $@
+
+# Compile the translations (English and Simplified Chinese, locale/).
+messages: setup
+	@scripts/ensure-gettext.sh
+	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 services: setup
 	@PY=$(PY) scripts/ensure-redis.sh

@@ -29,6 +29,7 @@ from django.test.utils import override_settings
 
 from assistant.flows import engine
 from assistant.replies import pipeline as replies
+from assistant.understanding import chinese
 from chatbot import services
 from chatbot.models import Conversation, Message
 from orders.models import Customer, Order, Payment, PaymentMethod, ReturnRequest
@@ -38,9 +39,17 @@ DEMO_FILE = SCENARIO_DIR / "demo.yaml"
 SECOND_FILE = SCENARIO_DIR / "second.yaml"
 SHOPS = ("demo", "second")
 
-EXPECT_KEYS = {"contains", "not_contains", "intent", "attachment", "no_attachment"}
+EXPECT_KEYS = {
+    "contains",
+    "not_contains",
+    "intent",
+    "attachment",
+    "no_attachment",
+    "reply_language",
+}
 TURN_KEYS = {"say", "button", "expect", "acts"}
-SCENARIO_KEYS = {"name", "description", "customer", "turns", "after", "brief"}
+SCENARIO_KEYS = {"name", "description", "customer", "turns", "after", "brief", "language"}
+LANGUAGES = ("en", "zh-Hans")
 AFTER_KEYS = {
     "order",
     "conversation",
@@ -78,6 +87,7 @@ class Expect:
     intent: str | None = None
     attachment: str | None = None  # an attachment type the reply must carry
     no_attachment: str | None = None  # one it must not carry
+    reply_language: str | None = None  # "en" or "zh-Hans": the language the reply is written in
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,7 @@ class Scenario:
     after: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     shop: str = "demo"  # the shop it runs on: the demo, or the second test shop
+    language: str = "en"  # the chat widget's language
 
 
 @dataclass
@@ -230,6 +241,8 @@ def scenario_parse(data: Any, where: str = "scenario") -> Scenario:
             raise ScenarioError(f'{at}: `button` is "yes" or "no"')
         expect = _dict(raw.get("expect") or {}, f"{at}.expect")
         _unknown(expect, EXPECT_KEYS, f"{at}.expect")
+        if expect.get("reply_language") not in (None, *LANGUAGES):
+            raise ScenarioError(f"{at}: `reply_language` is one of {', '.join(LANGUAGES)}")
         turns.append(
             Step(
                 say=say,
@@ -240,13 +253,18 @@ def scenario_parse(data: Any, where: str = "scenario") -> Scenario:
                     intent=expect.get("intent"),
                     attachment=expect.get("attachment"),
                     no_attachment=expect.get("no_attachment"),
+                    reply_language=expect.get("reply_language"),
                 ),
                 acts=_strings(raw.get("acts"), f"{at}.acts"),
             )
         )
     after = _dict(data.get("after") or {}, f"{where}.after")
     _after_validate(after, f"{where}.after")
+    language = data.get("language", "en")
+    if language not in LANGUAGES:
+        raise ScenarioError(f"{where}: `language` is one of {', '.join(LANGUAGES)}")
     return Scenario(
+        language=language,
         name=name,
         customer=customer,
         turns=tuple(turns),
@@ -355,6 +373,16 @@ def _check_turn(result: Result, n: int, step: Step, text: str, meta: dict[str, A
             result.facts_passed += 1
         else:
             result.fail(f"{where}: reply should not contain {fact!r}; reply: {text!r}")
+    if step.expect.reply_language is not None:
+        result.fact_checks += 1
+        written = chinese.reply_language(text)
+        if written == step.expect.reply_language:
+            result.facts_passed += 1
+        else:
+            result.fail(
+                f"{where}: reply in {written}, expected {step.expect.reply_language}; "
+                f"reply: {text!r}"
+            )
     if step.acts:
         result.act_checks += 1
         heard = [a for a in meta.get("acts") or [] if isinstance(a, str)]
@@ -573,7 +601,9 @@ def scenario_run(scenario: Scenario) -> Result:
             result.fail(f"no customer {scenario.customer} in the demo shop")
             return result
     engine.catalog_reset()
-    conversation = services.conversation_start_or_resume(customer=customer, resume=None)
+    conversation = services.conversation_start_or_resume(
+        customer=customer, resume=None, language=scenario.language
+    )
     orders_before = set(Order.objects.values_list("number", flat=True))
     returns_before = _returns_by_order()
     payments_before = Payment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

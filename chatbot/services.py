@@ -13,7 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chatbot import events, selectors, staff
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole, MessageState
@@ -43,13 +45,14 @@ def text_normalize(text: str) -> str:
 
 def text_validate(raw: object) -> str:
     if not isinstance(raw, str):
-        raise ChatInputError("empty_text", "text must be a non-empty string")
+        raise ChatInputError("empty_text", _("text must be a non-empty string"))
     text = text_normalize(raw)
     if not text:
-        raise ChatInputError("empty_text", "text is empty")
+        raise ChatInputError("empty_text", _("text is empty"))
     if len(text) > settings.CHAT_MAX_TEXT:
         raise ChatInputError(
-            "text_too_long", f"text is longer than {settings.CHAT_MAX_TEXT} characters"
+            "text_too_long",
+            _("text is longer than %(max)s characters") % {"max": settings.CHAT_MAX_TEXT},
         )
     return text
 
@@ -74,6 +77,12 @@ def conversation_start_or_resume(
 
 
 LANGUAGES = ("en", "zh-Hans")
+
+
+def django_language(language: str) -> str:
+    """Django's code for a conversation's language ("zh-Hans" is "zh-hans" in settings.LANGUAGES):
+    for `translation.override` around text the customer reads."""
+    return "zh-hans" if language == "zh-Hans" else "en"
 
 
 def conversation_set_language(*, conversation_id: uuid.UUID, language: str) -> None:
@@ -212,19 +221,22 @@ def message_post_system(
         )
 
 
-HANDOFF_TEXT = {
-    "en": "I've asked a member of our team to join this chat. They'll see everything above, so "
-    "you won't need to repeat yourself.",
-    "zh-Hans": "我已请我们的客服同事加入对话。他们能看到上面的全部内容，您无需重复说明。",
-}
+HANDOFF_TEXT = gettext_noop(
+    "I've asked a member of our team to join this chat. They'll see everything above, so "
+    "you won't need to repeat yourself."
+)
 # When no agent is available (outside DESK_HOURS, or nobody online): the widget shows a form to
 # leave an email address and a message (`POST /chat/offline/`) for the `offline_form` attachment.
-HANDOFF_OFFLINE_TEXT = {
-    "en": "I've asked a member of our team to join this chat, but no one is available right now. "
-    "Leave your email address and a message, and we'll answer you by email.",
-    "zh-Hans": "我已请我们的客服同事加入对话，但目前没有客服在线。"
-    "请留下您的邮箱和留言，我们会通过邮件回复您。",
-}
+HANDOFF_OFFLINE_TEXT = gettext_noop(
+    "I've asked a member of our team to join this chat, but no one is available right now. "
+    "Leave your email address and a message, and we'll answer you by email."
+)
+
+
+def handoff_text(*, language: str, offline: bool = False) -> str:
+    """What the customer is told when the chat is handed to a person, in the chat's language."""
+    with translation.override(django_language(language)):
+        return _(HANDOFF_OFFLINE_TEXT if offline else HANDOFF_TEXT)
 
 
 def conversation_request_handoff(

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from chatbot import events as chat_events
+from chatbot import services as chat_services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole
 from desk.hours import hours_open
 from desk.models import (
@@ -417,8 +419,13 @@ def canned_render(*, text: str, conversation: Conversation, agent: User | None =
     `str.format`, which would evaluate attribute lookups written by an admin)."""
     customer = conversation.verified_customer or conversation.customer
     orders = handoff_summary(conversation=conversation)["orders"]
+    if customer is not None:
+        name = customer.first_name
+    else:  # the canned text goes to the customer: their language
+        with translation.override(chat_services.django_language(conversation.language)):
+            name = pgettext("a canned response's {customer_name} for a guest", "there")
     values = {
-        "{customer_name}": customer.first_name if customer else "there",
+        "{customer_name}": name,
         "{order_number}": orders[-1] if orders else "",
         "{agent_name}": (agent.first_name or agent.get_username()) if agent else "",
     }
@@ -492,7 +499,11 @@ def reply_suggestion(*, conversation: Conversation) -> str:
     last = episode_messages(conversation).filter(role=MessageRole.CUSTOMER).order_by("-seq").first()
     if last is None:
         return ""
-    with transaction.atomic():
+    # The agent sends it to the customer: in the conversation's language, as the reply task does.
+    with (
+        transaction.atomic(),
+        translation.override(chat_services.django_language(conversation.language)),
+    ):
         turn = respond(message=last)
         transaction.set_rollback(True)
     return turn.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,8 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from chatbot import events as chat_events
 from chatbot import services as chat_services
@@ -56,31 +58,20 @@ class ClaimError(DeskError):
 
 
 def _text(code: str, lang: str, **values: str) -> str:
-    texts = SYSTEM_TEXTS[code]
-    return texts.get(lang, texts["en"]).format(**values)
+    """A system message to the customer, in the conversation's language `lang`."""
+    with translation.override(chat_services.django_language(lang)):
+        return SYSTEM_TEXTS[code]() % values
 
 
-SYSTEM_TEXTS: dict[str, dict[str, str]] = {
-    "joined": {
-        "en": "{name} from our team has joined the chat.",
-        "zh-Hans": "我们的客服{name}已加入对话。",
-    },
-    "transferred": {
-        "en": "{name} from our team has taken over the chat.",
-        "zh-Hans": "我们的客服{name}已接手对话。",
-    },
-    "handed_back": {
-        "en": "You're chatting with our assistant again.",
-        "zh-Hans": "您现在再次与智能助手对话。",
-    },
-    "resolved": {
-        "en": "This chat has been marked as resolved. Write again any time if you need more help.",
-        "zh-Hans": "本次对话已标记为已解决。如需更多帮助，随时可以再次留言。",
-    },
-    "ticket": {
-        "en": "Thanks! We've got your message and will answer you at {email}.",
-        "zh-Hans": "谢谢！我们已收到您的留言，会回复到 {email}。",
-    },
+# Translated when called (the customer's language is only known then).
+SYSTEM_TEXTS: dict[str, Callable[[], str]] = {
+    "joined": lambda: _("%(name)s from our team has joined the chat."),
+    "transferred": lambda: _("%(name)s from our team has taken over the chat."),
+    "handed_back": lambda: _("You're chatting with our assistant again."),
+    "resolved": lambda: _(
+        "This chat has been marked as resolved. Write again any time if you need more help."
+    ),
+    "ticket": lambda: _("Thanks! We've got your message and will answer you at %(email)s."),
 }
 
 
@@ -91,7 +82,7 @@ def _name(user: User) -> str:
 def _require_role(user: User) -> selectors.Role:
     role = selectors.user_role(user)
     if role is None:
-        raise DeskError("forbidden", "only agents and supervisors can use the desk")
+        raise DeskError("forbidden", _("only agents and supervisors can use the desk"))
     return role
 
 
@@ -109,11 +100,11 @@ def _lock(conversation_id: uuid.UUID | str) -> Conversation:
     try:
         pk = uuid.UUID(str(conversation_id))
     except ValueError:
-        raise DeskError("not_found", "no such conversation") from None
+        raise DeskError("not_found", _("no such conversation")) from None
     try:
         return chat_services.conversation_lock(pk)
     except Conversation.DoesNotExist:
-        raise DeskError("not_found", "no such conversation") from None
+        raise DeskError("not_found", _("no such conversation")) from None
 
 
 def _profile_lock(user: User) -> AgentProfile:
@@ -140,7 +131,9 @@ def conversation_transition(
     from_status = conversation.status
     if to_status not in CONVERSATION_TRANSITIONS[from_status]:
         raise DeskError(
-            "transition_not_allowed", f"a {from_status} conversation can't become {to_status}"
+            "transition_not_allowed",
+            _("a %(from)s conversation can't become %(to)s")
+            % {"from": from_status, "to": to_status},
         )
     now = timezone.now()
     if to_status == Status.QUEUED:
@@ -225,11 +218,10 @@ def conversation_handoff(*, conversation_id: uuid.UUID, reason: str = "requested
         )
         lang = conversation.language
         if selectors.agents_available():
-            text = chat_services.HANDOFF_TEXT.get(lang, chat_services.HANDOFF_TEXT["en"])
+            text = chat_services.handoff_text(language=lang)
             metadata = {}
         else:
-            offline = chat_services.HANDOFF_OFFLINE_TEXT
-            text = offline.get(lang, offline["en"])
+            text = chat_services.handoff_text(language=lang, offline=True)
             metadata = {"attachments": [{"type": "offline_form"}]}
         chat_services.message_add(
             conversation=conversation, role=MessageRole.SYSTEM, text=text, metadata=metadata
@@ -334,11 +326,14 @@ def conversation_claim(*, conversation_id: uuid.UUID | str, user: User) -> Conve
         if conversation.status == Status.AGENT and conversation.assigned_agent_id == user.pk:
             return conversation  # a double click
         if conversation.status == Status.AGENT:
-            raise ClaimError("already_claimed", "another agent has already taken this chat")
+            raise ClaimError("already_claimed", _("another agent has already taken this chat"))
         if conversation.status != Status.QUEUED:
-            raise ClaimError("not_queued", "this chat is not waiting in the queue")
+            raise ClaimError("not_queued", _("this chat is not waiting in the queue"))
         if selectors.agent_load(user_id=user.pk) >= profile.max_chats:
-            raise ClaimError("at_capacity", f"you already have {profile.max_chats} chats")
+            raise ClaimError(
+                "at_capacity",
+                _("you already have %(n)s chats") % {"n": profile.max_chats},
+            )
         _assign(conversation=conversation, profile=profile, actor=user, kind=EventKind.CLAIM)
         _refresh_on_commit(user.pk)
     return conversation
@@ -351,7 +346,7 @@ def _handled(conversation_id: uuid.UUID | str, user: User) -> Conversation:
     if conversation.status == Status.QUEUED:
         return conversation  # any agent may act on a waiting chat
     if not selectors.may_handle(user=user, conversation=conversation):
-        raise DeskError("forbidden", "this chat is assigned to another agent")
+        raise DeskError("forbidden", _("this chat is assigned to another agent"))
     return conversation
 
 
@@ -360,7 +355,7 @@ def conversation_release(*, conversation_id: uuid.UUID | str, user: User) -> Con
     with transaction.atomic():
         conversation = _handled(conversation_id, user)
         if conversation.status != Status.AGENT:
-            raise DeskError("not_active", "only a chat an agent has can be released")
+            raise DeskError("not_active", _("only a chat an agent has can be released"))
         previous = conversation.assigned_agent_id
         conversation_transition(
             conversation=conversation, to_status=Status.QUEUED, actor=user, reason="released"
@@ -378,21 +373,24 @@ def conversation_transfer(
     role = _require_role(user)
     target = User.objects.filter(pk=to_user_id).first() if isinstance(to_user_id, int) else None
     if target is None or selectors.user_role(target) is None:
-        raise DeskError("bad_agent", "transfer to an agent or a supervisor")
+        raise DeskError("bad_agent", _("transfer to an agent or a supervisor"))
     with transaction.atomic():
         profile = _profile_lock(target)
         conversation = _lock(conversation_id)
         if conversation.status == Status.QUEUED:
             if role != "supervisor":
-                raise DeskError("forbidden", "only supervisors assign chats from the queue")
+                raise DeskError("forbidden", _("only supervisors assign chats from the queue"))
         elif conversation.status != Status.AGENT:
-            raise DeskError("not_active", "only an active chat can be transferred")
+            raise DeskError("not_active", _("only an active chat can be transferred"))
         elif not selectors.may_handle(user=user, conversation=conversation):
-            raise DeskError("forbidden", "this chat is assigned to another agent")
+            raise DeskError("forbidden", _("this chat is assigned to another agent"))
         if conversation.assigned_agent_id == target.pk:
             return conversation
         if selectors.agent_load(user_id=target.pk) >= profile.max_chats:
-            raise ClaimError("at_capacity", f"{_name(target)} has no room for another chat")
+            raise ClaimError(
+                "at_capacity",
+                _("%(name)s has no room for another chat") % {"name": _name(target)},
+            )
         previous = conversation.assigned_agent_id
         kind = EventKind.TRANSFER if conversation.status == Status.AGENT else EventKind.ASSIGN
         _assign(
@@ -545,9 +543,9 @@ def agent_message_post(
             if existing is not None:
                 return existing, False
         if not selectors.may_handle(user=user, conversation=conversation):
-            raise DeskError("forbidden", "claim the chat before writing in it")
+            raise DeskError("forbidden", _("claim the chat before writing in it"))
         if conversation.status != Status.AGENT:
-            raise DeskError("not_active", "this chat isn't with an agent")
+            raise DeskError("not_active", _("this chat isn't with an agent"))
         message = chat_services.message_add(
             conversation=conversation,
             role=MessageRole.AGENT,
@@ -565,7 +563,7 @@ def agent_typing(*, conversation_id: uuid.UUID | str, user: User, on: bool) -> N
     """Show the customer that the agent is typing."""
     conversation = selectors.conversation_get(conversation_id=conversation_id)
     if conversation is None or not selectors.may_handle(user=user, conversation=conversation):
-        raise DeskError("forbidden", "this chat is assigned to another agent")
+        raise DeskError("forbidden", _("this chat is assigned to another agent"))
     chat_events.publish(conversation.pk, chat_events.typing_event(on, role="agent"))
 
 
@@ -579,7 +577,7 @@ def note_add(*, conversation_id: uuid.UUID | str, user: User, text: object) -> N
     with transaction.atomic():
         conversation = _lock(conversation_id)
         if not selectors.may_open(user=user, conversation=conversation):
-            raise DeskError("forbidden", "this chat is assigned to another agent")
+            raise DeskError("forbidden", _("this chat is assigned to another agent"))
         note = Note.objects.create(conversation=conversation, author=user, text=clean)
         payload = {"type": "note", "note": selectors.note_payload(note)}
         transaction.on_commit(lambda: events.staff_publish(conversation.pk, payload))
@@ -590,7 +588,7 @@ def presence_set(*, user: User, state: str, why: str = "") -> AgentProfile:
     """online, away or offline. Going online takes chats waiting in the queue."""
     _require_role(user)
     if state not in Presence.values:
-        raise DeskError("bad_presence", "presence is online, away or offline")
+        raise DeskError("bad_presence", _("presence is online, away or offline"))
     with transaction.atomic():
         profile = _profile_lock(user)
         profile.presence = state
@@ -616,7 +614,7 @@ def offline_ticket_create(
     try:
         validate_email(email)
     except ValidationError:
-        raise DeskError("bad_email", "enter a valid email address") from None
+        raise DeskError("bad_email", _("enter a valid email address")) from None
     try:
         clean = chat_services.text_validate(text)
     except chat_services.ChatInputError as error:
@@ -659,16 +657,21 @@ def offline_ticket_answer(*, ticket_id: int, user: User, text: object) -> Offlin
     with transaction.atomic():
         ticket = OfflineTicket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
-            raise DeskError("not_found", "no such ticket")
+            raise DeskError("not_found", _("no such ticket"))
         if ticket.status == TicketStatus.ANSWERED:
-            raise DeskError("already_answered", "this message has been answered")
+            raise DeskError("already_answered", _("this message has been answered"))
         ticket.answer = clean
         ticket.answered_by = user
         ticket.answered_at = timezone.now()
         ticket.status = TicketStatus.ANSWERED
         ticket.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+        # In the language of the chat the message was left from.
+        conversation = ticket.conversation
+        language = conversation.language if conversation is not None else "en"
+        with translation.override(chat_services.django_language(language)):
+            subject = _("Re: your message to %(shop)s") % {"shop": settings.SHOP_NAME}
         send_mail(
-            subject=f"Re: your message to {settings.SHOP_NAME}",
+            subject=subject,
             message=f"{clean}\n\n— {_name(user)}, {settings.SHOP_NAME}\n\n"
             f"> {ticket.text.replace(chr(10), chr(10) + '> ')}",
             from_email=None,
@@ -689,11 +692,11 @@ def order_actor(*, conversation_id: uuid.UUID | str, user: User) -> Actor:
     _require_role(user)
     conversation = selectors.conversation_get(conversation_id=conversation_id)
     if conversation is None:
-        raise DeskError("not_found", "no such conversation")
+        raise DeskError("not_found", _("no such conversation"))
     if not selectors.may_handle(user=user, conversation=conversation):
-        raise DeskError("forbidden", "this chat is assigned to another agent")
+        raise DeskError("forbidden", _("this chat is assigned to another agent"))
     if conversation.verified_customer is None:
-        raise DeskError("not_verified", "the customer in this chat hasn't been verified")
+        raise DeskError("not_verified", _("the customer in this chat hasn't been verified"))
     return dataclasses.replace(Actor.agent(user), on_behalf_of=conversation.verified_customer)
 
 

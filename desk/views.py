@@ -12,6 +12,8 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from desk import selectors, services
@@ -33,7 +35,7 @@ def desk_api(view: View) -> View:
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _desk_user(request) is None:
-            return JsonResponse({"error": "forbidden", "message": "agents only"}, status=403)
+            return JsonResponse({"error": "forbidden", "message": _("agents only")}, status=403)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__
@@ -59,7 +61,7 @@ def _error(error: services.DeskError) -> JsonResponse:
 def index(request: HttpRequest) -> HttpResponse:
     """The dashboard (templates/desk/index.html, static/desk/)."""
     if _desk_user(request) is None:
-        return HttpResponse("The desk is for agents and supervisors.", status=403)
+        return HttpResponse(_("The desk is for agents and supervisors."), status=403)
     # The Content-Security-Policy comes from servicedesk.csp's middleware.
     return render(request, "desk/index.html")
 
@@ -117,6 +119,10 @@ def ticket_answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 ORDER_ACTIONS = ("cancel", "swap", "address", "return")
+# The reason static/desk/desk.js sends with an agent's cancellation. It is stored, so it stays in
+# English whatever the agent's language, like the shop's other reasons; marked here so that the
+# customer's order page (`{% translate order.cancel_reason %}`) shows it translated.
+AGENT_CANCEL_REASON = gettext_noop("Cancelled by our team at the customer's request")
 
 
 @require_POST
@@ -130,7 +136,7 @@ def order_action(
     country, phone}}`; return `{lines: [{order_item_id, quantity, exchange_variant_id?}], reason,
     kind?, refund_method?, reason_detail?}`."""
     if action not in ORDER_ACTIONS:
-        return JsonResponse({"error": "not_found", "message": "unknown action"}, status=404)
+        return JsonResponse({"error": "not_found", "message": _("unknown action")}, status=404)
     user = _desk_user(request)
     assert user is not None
     body = _body(request)
@@ -143,7 +149,8 @@ def order_action(
         return JsonResponse({"error": error.code, "message": error.message}, status=400)
     except (KeyError, TypeError, ValueError):
         return JsonResponse(
-            {"error": "bad_request", "message": f"bad {action} request"}, status=400
+            {"error": "bad_request", "message": _("bad %(action)s request") % {"action": action}},
+            status=400,
         )
     return JsonResponse(
         {
@@ -162,7 +169,7 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             reason=reason if isinstance(reason, str) else "",
             actor=actor,
         )
-        return f"Order {order.number} is cancelled."
+        return _("Order %(number)s is cancelled.") % {"number": order.number}
     if action == "swap":
         item = order_services.order_swap_variant(
             order_number=number,
@@ -170,7 +177,10 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             new_variant_id=int(body["variant_id"]),
             actor=actor,
         )
-        return f"{item.product_name} is now {item.variant_label}."
+        return _("%(product)s is now %(variant)s.") % {
+            "product": item.product_name,
+            "variant": item.variant_label,
+        }
     if action == "address":
         address = body["address"]
         if not isinstance(address, dict):
@@ -182,7 +192,7 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             address=cast(order_services.AddressInput, cleaned),
             actor=actor,
         )
-        return f"Order {order.number} will ship to the new address."
+        return _("Order %(number)s will ship to the new address.") % {"number": order.number}
     if action == "return":
         lines = [
             order_services.ReturnLine(
@@ -203,5 +213,5 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             refund_method=str(body.get("refund_method", "original")),
             reason_detail=str(body.get("reason_detail", ""))[:500],
         )
-        return f"Return {rma.rma_number} is open."
+        return _("Return %(rma)s is open.") % {"rma": rma.rma_number}
     raise ValueError(action)

@@ -516,7 +516,8 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
 @admin.register(HelpArticle)
 class HelpArticleAdmin(admin.ModelAdmin[HelpArticle]):
-    list_display = ["title", "category", "published", "updated_at"]
-    list_filter = ["category", "published"]
+    list_display = ["title", "language", "translation_of", "category", "published", "updated_at"]
+    list_filter = ["language", "category", "published"]
     search_fields = ["title", "body"]
+    raw_id_fields = ["translation_of"]
     prepopulated_fields = {"slug": ["title"]}

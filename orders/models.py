@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.Model):
@@ -169,9 +170,9 @@ def format_address(data: Mapping[str, Any]) -> str:
 
 
 class PaymentMethodKind(models.TextChoices):
-    CARD = "card", "Card"
+    CARD = "card", _("Card")
     PAYPAL = "paypal", "PayPal"
-    GIFT_CARD = "gift_card", "Gift card"
+    GIFT_CARD = "gift_card", _("Gift card")
 
 
 class PaymentMethod(models.Model):
@@ -213,13 +214,13 @@ class PaymentMethod(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PROCESSING = "processing", "Processing"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
-    RETURN_REQUESTED = "return_requested", "Return requested"
-    RETURNED = "returned", "Returned"
+    PENDING = "pending", _("Pending")
+    PROCESSING = "processing", _("Processing")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURN_REQUESTED = "return_requested", _("Return requested")
+    RETURNED = "returned", _("Returned")
 
 
 # The one transition map. Every status change, from any interface, is checked against it in
@@ -340,7 +341,7 @@ class Carrier(models.TextChoices):
     USPS = "USPS", "USPS"
     FEDEX = "FedEx", "FedEx"
     DHL = "DHL", "DHL Express"
-    OTHER = "other", "Other"
+    OTHER = "other", _("Other")
 
 
 TRACKING_URLS: dict[str, str] = {
@@ -372,12 +373,12 @@ class Shipment(models.Model):
 
 
 class TrackingEventStatus(models.TextChoices):
-    LABEL_CREATED = "label_created", "Label created"
-    PICKED_UP = "picked_up", "Picked up by carrier"
-    IN_TRANSIT = "in_transit", "In transit"
-    OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
-    DELIVERED = "delivered", "Delivered"
-    EXCEPTION = "exception", "Delivery exception"
+    LABEL_CREATED = "label_created", _("Label created")
+    PICKED_UP = "picked_up", _("Picked up by carrier")
+    IN_TRANSIT = "in_transit", _("In transit")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", _("Delivered")
+    EXCEPTION = "exception", _("Delivery exception")
 
 
 class TrackingEvent(models.Model):
@@ -395,14 +396,14 @@ class TrackingEvent(models.Model):
 
 
 class PaymentKind(models.TextChoices):
-    CHARGE = "charge", "Charge"
-    REFUND = "refund", "Refund"
+    CHARGE = "charge", _("Charge")
+    REFUND = "refund", _("Refund")
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class Payment(models.Model):
@@ -429,16 +430,16 @@ class Payment(models.Model):
 
 
 class ReturnKind(models.TextChoices):
-    RETURN = "return", "Return for refund"
-    EXCHANGE = "exchange", "Exchange"
+    RETURN = "return", _("Return for refund")
+    EXCHANGE = "exchange", _("Exchange")
 
 
 class ReturnStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved: awaiting parcel"
-    REJECTED = "rejected", "Rejected"
-    REFUNDED = "refunded", "Received and refunded"
-    EXCHANGED = "exchanged", "Received and exchange sent"
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved: awaiting parcel")
+    REJECTED = "rejected", _("Rejected")
+    REFUNDED = "refunded", _("Received and refunded")
+    EXCHANGED = "exchanged", _("Received and exchange sent")
 
 
 RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -451,18 +452,18 @@ RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class ReturnReason(models.TextChoices):
-    TOO_SMALL = "too_small", "Too small"
-    TOO_LARGE = "too_large", "Too large"
-    NOT_AS_DESCRIBED = "not_as_described", "Not as described"
-    DAMAGED = "damaged", "Arrived damaged or defective"
-    WRONG_ITEM = "wrong_item", "Wrong item sent"
-    CHANGED_MIND = "changed_mind", "Changed my mind"
-    OTHER = "other", "Other"
+    TOO_SMALL = "too_small", _("Too small")
+    TOO_LARGE = "too_large", _("Too large")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    DAMAGED = "damaged", _("Arrived damaged or defective")
+    WRONG_ITEM = "wrong_item", _("Wrong item sent")
+    CHANGED_MIND = "changed_mind", _("Changed my mind")
+    OTHER = "other", _("Other")
 
 
 class RefundMethod(models.TextChoices):
-    ORIGINAL = "original", "Original payment method"
-    GIFT_CARD = "gift_card", "Gift card"
+    ORIGINAL = "original", _("Original payment method")
+    GIFT_CARD = "gift_card", _("Gift card")
 
 
 class ReturnRequest(models.Model):
@@ -517,11 +518,11 @@ class ReturnItem(models.Model):
 
 
 class ActorKind(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    BOT = "bot", "Assistant (bot)"
-    AGENT = "agent", "Support agent"
-    STAFF = "staff", "Staff user"
-    SYSTEM = "system", "System"
+    CUSTOMER = "customer", _("Customer")
+    BOT = "bot", _("Assistant (bot)")
+    AGENT = "agent", _("Support agent")
+    STAFF = "staff", _("Staff user")
+    SYSTEM = "system", _("System")
 
 
 class AuditEvent(models.Model):
@@ -560,24 +561,49 @@ class AuditEvent(models.Model):
 
 
 class HelpArticleCategory(models.TextChoices):
-    SHIPPING = "shipping", "Shipping & delivery"
-    RETURNS = "returns", "Returns, exchanges & refunds"
-    PAYMENTS = "payments", "Payments"
-    ORDERS = "orders", "Orders"
-    PRODUCTS = "products", "Products"
-    ACCOUNT = "account", "Account & privacy"
+    SHIPPING = "shipping", _("Shipping & delivery")
+    RETURNS = "returns", _("Returns, exchanges & refunds")
+    PAYMENTS = "payments", _("Payments")
+    ORDERS = "orders", _("Orders")
+    PRODUCTS = "products", _("Products")
+    ACCOUNT = "account", _("Account & privacy")
+
+
+class ArticleLanguage(models.TextChoices):
+    ENGLISH = "en", "English"
+    CHINESE = "zh-Hans", "简体中文"
 
 
 class HelpArticle(models.Model):
+    """A help-center article. A translation is an article of its own (its own slug and page) in
+    another language, pointing at the article it translates: the assistant finds the answer in
+    the original and quotes the translation in the customer's language (docs/assistant.md)."""
+
     slug = models.SlugField(max_length=140, unique=True)
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=HelpArticleCategory.choices)
     body = models.TextField()
     published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
+    language = models.CharField(
+        max_length=10, choices=ArticleLanguage.choices, default=ArticleLanguage.ENGLISH
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text="The article this one translates (same figures, same paragraphs).",
+    )
 
     class Meta:
         ordering = ["category", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"], name="one_translation_per_language"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,12 +21,13 @@ from orders.errors import OrderNotFound, OrderPolicyError
 from orders.models import Customer, HelpArticle, HelpArticleCategory, OrderStatus, Product
 
 PAGE_SIZE = 24
+# Stored in English (the order's cancel_reason); the form and the order page show them translated.
 CANCEL_REASONS = [
-    "I ordered by mistake",
-    "I found a better price",
-    "It will arrive too late",
-    "I want to change my order",
-    "Other",
+    gettext_noop("I ordered by mistake"),
+    gettext_noop("I found a better price"),
+    gettext_noop("It will arrive too late"),
+    gettext_noop("I want to change my order"),
+    gettext_noop("Other"),
 ]
 
 
@@ -117,7 +120,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "orders/order_detail.html",
-        {"order": order, "cancel_reasons": CANCEL_REASONS},
+        {"order": order, "cancel_reasons": [(reason, _(reason)) for reason in CANCEL_REASONS]},
     )
 
 
@@ -129,7 +132,7 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404("No such order")
     reason = request.POST.get("reason", "")
     if reason not in CANCEL_REASONS:
-        messages.error(request, "Please choose a reason for the cancellation.")
+        messages.error(request, _("Please choose a reason for the cancellation."))
         return redirect("shop:order_detail", number=number)
     try:
         services.order_cancel(order_number=number, reason=reason, actor=Actor.customer(customer))
@@ -138,7 +141,10 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     except OrderPolicyError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Order {number} is cancelled. Any payment will be refunded.")
+        messages.success(
+            request,
+            _("Order %(number)s is cancelled. Any payment will be refunded.") % {"number": number},
+        )
     return redirect("shop:order_detail", number=number)
 
 
@@ -155,7 +161,9 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
         except OrderPolicyError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Thank you! Order {order.number} is paid.")
+            messages.success(
+                request, _("Thank you! Order %(number)s is paid.") % {"number": order.number}
+            )
         return redirect("shop:pay", token=token)
     return render(
         request,

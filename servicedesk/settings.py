@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The storefront, the desk and the admin follow the browser's language (English or
+    # Simplified Chinese); the assistant answers in the conversation's (chatbot.services).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,6 +117,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orders.context_processors.shop",
@@ -155,6 +159,10 @@ LOGOUT_REDIRECT_URL = "shop:product_list"
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "en-us")
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
+# The languages every screen and every reply comes in; the catalogues are under locale/
+# (`manage.py compilemessages`, run by `make setup`).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from assistant.flows.context import Ctx, handoff, help_link, pay_link
 from assistant.flows.state import Pending
@@ -26,16 +28,24 @@ log = logging.getLogger(__name__)
 MAX_ACTION_FAILURES = 2
 
 
+# The buttons' English text; shown translated through `buttons`.
 YES_LABEL = {
-    "cancel": "Yes, cancel it",
-    "swap": "Yes, swap it",
-    "address": "Yes, change it",
-    "payment": "Yes, change it",
-    "return": "Yes, go ahead",
-    "default_address": "Yes, save it",
-    "place_order": "Yes, place the order",
+    "cancel": gettext_noop("Yes, cancel it"),
+    "swap": gettext_noop("Yes, swap it"),
+    "address": gettext_noop("Yes, change it"),
+    "payment": gettext_noop("Yes, change it"),
+    "return": gettext_noop("Yes, go ahead"),
+    "default_address": gettext_noop("Yes, save it"),
+    "place_order": gettext_noop("Yes, place the order"),
 }
-NO_LABEL = {"cancel": "No, keep it", "place_order": "No, don't order"}
+NO_LABEL = {"cancel": gettext_noop("No, keep it"), "place_order": gettext_noop("No, don't order")}
+
+
+def buttons(action: str) -> tuple[str, str]:
+    """The yes and no buttons of the confirmation of `action`, in the active language."""
+    yes = YES_LABEL.get(action)
+    no = NO_LABEL.get(action)
+    return (_(yes) if yes else _("Yes")), (_(no) if no else _("No"))
 
 
 def propose(ctx: Ctx) -> None:
@@ -52,17 +62,21 @@ def propose(ctx: Ctx) -> None:
     if name == "cancel" and order is not None:
         paid = facts.net_paid(order)
         turn.say(
-            f"To confirm: I'll cancel order {order.number} ({facts.items_line(order)}, total "
-            f"{money(order.grand_total, order.currency)}).",
+            _("To confirm: I'll cancel order %(number)s (%(items)s, total %(total)s).")
+            % {
+                "number": order.number,
+                "items": facts.items_line(order),
+                "total": money(order.grand_total, order.currency),
+            },
             keep=(order.number,),
         )
         if paid > 0 and order.payment_method:
             turn.say(
-                f"The {money(paid, order.currency)} you paid goes back to "
-                f"{order.payment_method.label}."
+                _("The %(amount)s you paid goes back to %(method)s.")
+                % {"amount": money(paid, order.currency), "method": order.payment_method.label}
             )
         elif paid <= 0:
-            turn.say("You haven't been charged for it.")
+            turn.say(_("You haven't been charged for it."))
     elif name == "swap" and order is not None:
         if not _propose_lines(ctx, order, params):
             return
@@ -70,23 +84,36 @@ def propose(ctx: Ctx) -> None:
         address = facts.address_line(params["address"])
         if order is not None:
             turn.say(
-                f"To confirm: I'll change the shipping address of order {order.number} to "
-                f"{address}.",
+                _(
+                    "To confirm: I'll change the shipping address of order %(number)s to "
+                    "%(address)s."
+                )
+                % {"number": order.number, "address": address},
                 keep=(order.number,),
             )
         else:
-            turn.say(f"To confirm: I'll make {address} your default address.")
+            turn.say(
+                _("To confirm: I'll make %(address)s your default address.") % {"address": address}
+            )
     elif name == "payment" and order is not None:
         turn.say(
-            f"To confirm: order {order.number} will be paid with {params['payment_method_label']}.",
+            _("To confirm: order %(number)s will be paid with %(method)s.")
+            % {"number": order.number, "method": params["payment_method_label"]},
             keep=(order.number,),
         )
         paid = facts.net_paid(order)
         if paid > 0:
             turn.say(
-                f"The {money(paid, order.currency)} already paid goes back to "
-                f"{_paid_with(order)}, and {params['payment_method_label']} is charged "
-                f"{money(order.grand_total, order.currency)}."
+                _(
+                    "The %(amount)s already paid goes back to %(paid_with)s, and %(method)s is "
+                    "charged %(total)s."
+                )
+                % {
+                    "amount": money(paid, order.currency),
+                    "paid_with": _paid_with(order),
+                    "method": params["payment_method_label"],
+                    "total": money(order.grand_total, order.currency),
+                }
             )
     elif name == "return" and order is not None:
         if not _propose_lines(ctx, order, params):
@@ -106,25 +133,38 @@ def propose(ctx: Ctx) -> None:
         totals = totals_for(lines=[(variant.price, quantity)], country=ship_to["country"])
         label = f" ({variant.label})" if variant.label else ""
         currency = settings.SHOP_CURRENCY
-        shipping = money(totals.shipping_total, currency) if totals.shipping_total else "free"
+        shipping = (
+            money(totals.shipping_total, currency)
+            if totals.shipping_total
+            else pgettext("shipping cost", "free")
+        )
         turn.say(
-            f"To confirm: I'll order {quantity} × {variant.product.name}{label} at "
-            f"{money(variant.price, currency)} each. Subtotal {money(totals.subtotal, currency)}, "
-            f"shipping {shipping}, total "
-            f"{money(totals.grand_total, currency)}, shipped to {facts.address_line(ship_to)}. "
-            "You'll get a link to pay.",
+            _(
+                "To confirm: I'll order %(quantity)s × %(product)s at %(price)s each. Subtotal "
+                "%(subtotal)s, shipping %(shipping)s, total %(total)s, shipped to %(address)s. "
+                "You'll get a link to pay."
+            )
+            % {
+                "quantity": quantity,
+                "product": f"{variant.product.name}{label}",
+                "price": money(variant.price, currency),
+                "subtotal": money(totals.subtotal, currency),
+                "shipping": shipping,
+                "total": money(totals.grand_total, currency),
+                "address": facts.address_line(ship_to),
+            },
             keep=(variant.product.name,),
         )
         params["address"] = ship_to
     else:
         ctx.state.task = None
-        turn.say("Sorry, I lost track of that request. Could you start again?")
+        turn.say(_("Sorry, I lost track of that request. Could you start again?"))
         return
     pending = Pending(action=name, order=task.order, params=params)
     ctx.state.pending = pending
     task.asking = None
-    turn.say("Shall I go ahead?")
-    turn.confirm(pending.id, YES_LABEL.get(name, "Yes"), NO_LABEL.get(name, "No"))
+    turn.say(_("Shall I go ahead?"))
+    turn.confirm(pending.id, *buttons(name))
     turn.tools.append(f"propose:{name}")
 
 
@@ -141,7 +181,7 @@ def _propose_lines(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
     try:
         quote = quote_for(task, order)
     except OrderPolicyError as error:
-        turn.say(f"Sorry, I can't do that: {error}")
+        turn.say(_("Sorry, I can't do that: %(error)s") % {"error": error})
         ctx.state.task = None
         return False
     items = {i.pk: i for i in order.items.all()}
@@ -153,7 +193,7 @@ def _propose_lines(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
         label = f" ({item.variant_label})" if item.variant_label else ""
         what = f"{line['quantity']} × {item.product_name}{label}"
         if line.get("variant_id") == item.variant_id:
-            what += " → a replacement, the same option"
+            what = _("%(item)s → a replacement, the same option") % {"item": what}
         elif line.get("variant_id"):
             new_price = next(
                 (
@@ -168,7 +208,10 @@ def _propose_lines(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
                 f"{money(new_price, currency)})"
             )
         else:
-            what += f" ({money(item.unit_price, currency)} each)"
+            what = _("%(item)s (%(price)s each)") % {
+                "item": what,
+                "price": money(item.unit_price, currency),
+            }
         described.append(what)
     listing = "; ".join(described)
     method_id = params.get("payment_method_id")
@@ -180,62 +223,90 @@ def _propose_lines(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
     kind = params.get("kind")
     if task.name == "swap":
         turn.say(
-            f"To confirm: on order {order.number} I'll change {listing}.", keep=(order.number,)
+            _("To confirm: on order %(number)s I'll change %(items)s.")
+            % {"number": order.number, "items": listing},
+            keep=(order.number,),
         )
         if quote.charge:
             to = method.label if method else order.payment_method.label
             turn.say(
-                f"The new total is {money(quote.new_total, currency)}: "
-                f"{money(quote.charge, currency)} more, charged to {to}."
+                _("The new total is %(total)s: %(amount)s more, charged to %(method)s.")
+                % {
+                    "total": money(quote.new_total, currency),
+                    "amount": money(quote.charge, currency),
+                    "method": to,
+                }
             )
         elif quote.refund:
             to = method.label if method else _paid_with(order)
             turn.say(
-                f"The new total is {money(quote.new_total, currency)}: "
-                f"{money(quote.refund, currency)} less, refunded to {to}."
+                _("The new total is %(total)s: %(amount)s less, refunded to %(method)s.")
+                % {
+                    "total": money(quote.new_total, currency),
+                    "amount": money(quote.refund, currency),
+                    "method": to,
+                }
             )
         elif quote.new_total is not None and quote.new_total != order.grand_total:
-            turn.say(f"The order total becomes {money(quote.new_total, currency)}.")
+            turn.say(
+                _("The order total becomes %(total)s.")
+                % {"total": money(quote.new_total, currency)}
+            )
         return True
     reason = {v: k for k, v in REASON_CHIPS.items()}.get(params.get("reason", ""), "Other")
     if kind == "exchange":
         turn.say(
-            f"To confirm: I'll open an exchange on order {order.number}: {listing}.",
+            _("To confirm: I'll open an exchange on order %(number)s: %(items)s.")
+            % {"number": order.number, "items": listing},
             keep=(order.number,),
         )
         if quote.charge:
             to = method.label if method else _paid_with(order)
             turn.say(
-                f"The difference of {money(quote.charge, currency)} is charged to {to} now; "
-                "the new items ship once we receive yours."
+                _(
+                    "The difference of %(amount)s is charged to %(method)s now; the new items "
+                    "ship once we receive yours."
+                )
+                % {"amount": money(quote.charge, currency), "method": to}
             )
         elif quote.refund:
             to = method.label if method else _paid_with(order)
             turn.say(
-                f"The difference of {money(quote.refund, currency)} is refunded to {to} once we "
-                "receive your items."
+                _(
+                    "The difference of %(amount)s is refunded to %(method)s once we receive your "
+                    "items."
+                )
+                % {"amount": money(quote.refund, currency), "method": to}
             )
         else:
-            turn.say("The new options cost the same, so nothing is charged or refunded.")
+            turn.say(_("The new options cost the same, so nothing is charged or refunded."))
         return True
     if method is not None:
         to = method.label
     elif params.get("refund_method") == "gift_card":
         gift = order.customer.payment_methods.filter(kind="gift_card", is_active=True).first()
-        to = gift.label if gift else "a new gift card"
+        to = gift.label if gift else _("a new gift card")
     else:
-        to = _paid_with(order) + " (the original payment method)"
+        to = _("%(method)s (the original payment method)") % {"method": _paid_with(order)}
     turn.say(
-        f"To confirm: I'll open a return on order {order.number} for {listing}, reason: "
-        f"{reason.lower()}. The refund of {money(quote.refund, currency)} goes to {to} once we "
-        "receive the items.",
+        _(
+            "To confirm: I'll open a return on order %(number)s for %(items)s, reason: "
+            "%(reason)s. The refund of %(amount)s goes to %(method)s once we receive the items."
+        )
+        % {
+            "number": order.number,
+            "items": listing,
+            "reason": _(reason).lower(),
+            "amount": money(quote.refund, currency),
+            "method": to,
+        },
         keep=(order.number,),
     )
     return True
 
 
 def _paid_with(order: Any) -> str:
-    return str(order.payment_method.label) if order.payment_method else "your payment method"
+    return str(order.payment_method.label) if order.payment_method else _("your payment method")
 
 
 _CORRECTION = re.compile(r"\b(actually|instead|rather|i meant|i mean|not that|the other)\b", re.I)
@@ -252,12 +323,12 @@ def answer_pending(ctx: Ctx) -> bool:
     action = ctx.action
     if action is not None and (pending is None or action.get("confirm") != pending.id):
         ctx.turn.intent = "confirm_stale"
-        ctx.turn.say("That button belongs to an earlier question, so I haven't changed anything.")
+        ctx.turn.say(
+            _("That button belongs to an earlier question, so I haven't changed anything.")
+        )
         if pending is not None and not pending.expired():
-            ctx.turn.say("Shall I go ahead with the request above?")
-            ctx.turn.confirm(
-                pending.id, YES_LABEL.get(pending.action, "Yes"), NO_LABEL.get(pending.action, "No")
-            )
+            ctx.turn.say(_("Shall I go ahead with the request above?"))
+            ctx.turn.confirm(pending.id, *buttons(pending.action))
         return True
     if pending is None:
         return False
@@ -274,7 +345,9 @@ def answer_pending(ctx: Ctx) -> bool:
             state.task = None
             ctx.state.focus_order = other
             ctx.turn.intent = f"{pending.action}:other_order"
-            ctx.turn.say(f"OK, not {pending.order}; nothing was changed on it.")
+            ctx.turn.say(
+                _("OK, not %(number)s; nothing was changed on it.") % {"number": pending.order}
+            )
             target = selectors.order_for_bot(customer=ctx.customer, number=other)
             allowed = target is not None and (
                 target.is_cancellable if pending.action == "cancel" else target.is_modifiable
@@ -297,10 +370,8 @@ def answer_pending(ctx: Ctx) -> bool:
     ):
         # "ok actually…" with nothing it could correct: ask again rather than act on it.
         ctx.turn.intent = "confirm:unclear"
-        ctx.turn.say("Just to be sure: shall I go ahead with the request above?")
-        ctx.turn.confirm(
-            pending.id, YES_LABEL.get(pending.action, "Yes"), NO_LABEL.get(pending.action, "No")
-        )
+        ctx.turn.say(_("Just to be sure: shall I go ahead with the request above?"))
+        ctx.turn.confirm(pending.id, *buttons(pending.action))
         return True
     if action is None and _changed_mind(ctx):
         return True
@@ -353,16 +424,16 @@ def answer_pending(ctx: Ctx) -> bool:
         state.pending = None
         state.task = None
         state.agenda = []
-        ctx.turn.say("I've set the earlier request aside; nothing was changed.")
+        ctx.turn.say(_("I've set the earlier request aside; nothing was changed."))
         return False
     state.pending = None
     ctx.turn.intent = f"confirm:{answer}"
     if answer == "no":
         state.task = None
-        ctx.turn.say("OK, I haven't changed anything. Anything else I can help with?")
+        ctx.turn.say(_("OK, I haven't changed anything. Anything else I can help with?"))
         return True
     if pending.expired():
-        ctx.turn.say("That confirmation expired, so I haven't changed anything.")
+        ctx.turn.say(_("That confirmation expired, so I haven't changed anything."))
         if state.task is not None and ctx.customer is not None:
             propose(ctx)
         return True
@@ -457,7 +528,10 @@ def execute(ctx: Ctx, pending: Pending) -> None:
             order = order_services.order_cancel(
                 order_number=number, reason=str(p.get("reason") or "Customer request"), actor=actor
             )
-            turn.say(f"Done: order {order.number} is cancelled.", keep=(order.number,))
+            turn.say(
+                _("Done: order %(number)s is cancelled.") % {"number": order.number},
+                keep=(order.number,),
+            )
             refunded = [
                 pay
                 for pay in order.payments.all()
@@ -465,8 +539,13 @@ def execute(ctx: Ctx, pending: Pending) -> None:
             ]
             if refunded:
                 total = sum((pay.amount for pay in refunded), refunded[0].amount * 0)
-                to = order.payment_method.label if order.payment_method else "your payment method"
-                turn.say(f"We've refunded {money(total, order.currency)} to {to}.")
+                to = (
+                    order.payment_method.label if order.payment_method else _("your payment method")
+                )
+                turn.say(
+                    _("We've refunded %(amount)s to %(method)s.")
+                    % {"amount": money(total, order.currency), "method": to}
+                )
                 help_link(ctx, "refunds-and-timing")
         elif pending.action == "swap":
             result = order_services.order_modify_items(
@@ -484,22 +563,32 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                 for i in result.order.items.all()
                 if i.pk in changed
             )
-            turn.say(f"Done: order {number} now has {now_has}.", keep=(number,))
+            turn.say(
+                _("Done: order %(number)s now has %(items)s.")
+                % {"number": number, "items": now_has},
+                keep=(number,),
+            )
             paid = result.payment
             if paid is not None:
-                verb = "charged to" if paid.kind == "charge" else "refunded to"
-                to = paid.method.label if paid.method else "your payment method"
+                if paid.kind == "charge":
+                    said = _("The new total is %(total)s; %(amount)s was charged to %(method)s.")
+                else:
+                    said = _("The new total is %(total)s; %(amount)s was refunded to %(method)s.")
                 turn.say(
-                    f"The new total is {money(result.order.grand_total, result.order.currency)}; "
-                    f"{money(paid.amount, result.order.currency)} was {verb} {to}."
+                    said
+                    % {
+                        "total": money(result.order.grand_total, result.order.currency),
+                        "amount": money(paid.amount, result.order.currency),
+                        "method": paid.method.label if paid.method else _("your payment method"),
+                    }
                 )
         elif pending.action == "address":
             order = order_services.order_change_shipping_address(
                 order_number=number, address=p["address"], actor=actor
             )
             turn.say(
-                f"Done: order {order.number} will ship to "
-                f"{facts.address_line(order.shipping_address)}.",
+                _("Done: order %(number)s will ship to %(address)s.")
+                % {"number": order.number, "address": facts.address_line(order.shipping_address)},
                 keep=(order.number,),
             )
         elif pending.action == "payment":
@@ -507,7 +596,11 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                 order_number=number, payment_method_id=int(p["payment_method_id"]), actor=actor
             )
             label = order.payment_method.label if order.payment_method else ""
-            turn.say(f"Done: order {order.number} will be paid with {label}.", keep=(order.number,))
+            turn.say(
+                _("Done: order %(number)s will be paid with %(method)s.")
+                % {"number": order.number, "method": label},
+                keep=(order.number,),
+            )
         elif pending.action == "return":
             exchange = p["kind"] == "exchange"
             rma = order_services.return_request_create(
@@ -527,19 +620,25 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                 payment_method_id=p.get("payment_method_id"),
                 actor=actor,
             )
-            kind = "exchange" if rma.kind == "exchange" else "return"
+            if rma.kind == "exchange":
+                opened = _("Done: your exchange %(rma)s for order %(number)s is open.")
+            else:
+                opened = _("Done: your return %(rma)s for order %(number)s is open.")
             turn.say(
-                f"Done: your {kind} {rma.rma_number} for order {number} is open.",
+                opened % {"rma": rma.rma_number, "number": number},
                 keep=(rma.rma_number,),
             )
-            to = rma.payment_method.label if rma.payment_method else "your payment method"
+            to = rma.payment_method.label if rma.payment_method else _("your payment method")
             if rma.refund_amount:
                 turn.say(
-                    f"Once we receive the items, {money(rma.refund_amount, rma.order.currency)} "
-                    f"will be refunded to {to}."
+                    _("Once we receive the items, %(amount)s will be refunded to %(method)s.")
+                    % {"amount": money(rma.refund_amount, rma.order.currency), "method": to}
                 )
             if rma.charge_amount:
-                turn.say(f"{money(rma.charge_amount, rma.order.currency)} was charged to {to}.")
+                turn.say(
+                    _("%(amount)s was charged to %(method)s.")
+                    % {"amount": money(rma.charge_amount, rma.order.currency), "method": to}
+                )
             section = selectors.help_article_section(
                 slug="how-to-start-a-return", heading="Sending your items back"
             )
@@ -549,14 +648,17 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                     for line in section[1].replace(" - ", "\n- ").splitlines()
                     if line.strip()
                 )
-                turn.say(f"Sending the items back: {steps}")
+                turn.say(_("Sending the items back: %(steps)s") % {"steps": steps})
                 turn.source(section[1])
             help_link(ctx, "how-to-start-a-return")
         elif pending.action == "default_address":
             address = order_services.customer_set_default_address(
                 customer=customer, address=p["address"], actor=actor
             )
-            turn.say(f"Done: your default address is now {facts.address_line(address.snapshot())}.")
+            turn.say(
+                _("Done: your default address is now %(address)s.")
+                % {"address": facts.address_line(address.snapshot())}
+            )
         elif pending.action == "place_order":
             new = order_services.order_create(
                 customer=customer,
@@ -569,14 +671,19 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                 actor=actor,
             )
             ctx.state.focus_order = new.number
-            pay_link(ctx, new, intro=f"Done: order {new.number} is placed and waiting for payment.")
+            pay_link(
+                ctx,
+                new,
+                intro=_("Done: order %(number)s is placed and waiting for payment.")
+                % {"number": new.number},
+            )
         ctx.state.task = None
         ctx.state.failures.pop(pending.action, None)
     except OrderPolicyError as error:
         failures = ctx.state.failures.get(pending.action, 0) + 1
         ctx.state.failures[pending.action] = failures
         log.info("bot action %s on %s refused: %s", pending.action, number, error)
-        turn.say(f"Sorry, I couldn't do that: {error}")
+        turn.say(_("Sorry, I couldn't do that: %(error)s") % {"error": error})
         ctx.state.task = None
         if failures >= MAX_ACTION_FAILURES:
-            handoff(ctx, "action_failed", "I'll ask a member of our team to help with this.")
+            handoff(ctx, "action_failed", _("I'll ask a member of our team to help with this."))

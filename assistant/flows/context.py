@@ -14,11 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
+
 from assistant.flows.state import DialogueState, Task
 from assistant.replies import facts
 from assistant.replies.turn import Turn, money
+from assistant.understanding import chinese, references
 from assistant.understanding import entities as nlu_entities
-from assistant.understanding import references
 from assistant.understanding.acts import Understanding
 from assistant.understanding.entities import Entities
 from chatbot import selectors
@@ -72,6 +75,7 @@ def entities(text: str, customer: Customer | None = None) -> Entities:
     """What `text` names. Order numbers are read against the shop's own numbers: for a verified
     customer, their orders in whatever form the shop numbers them (`#W8665881`, `order 8665881`,
     `sd100003`); numbers that are not theirs stay as written, so the reply can say so."""
+    text = chinese.reading(text)
     ent = nlu_entities.extract(text, catalog=_catalog_cached())
     named = list(ent.order_numbers)
     if customer is not None:
@@ -131,26 +135,37 @@ def identity_request() -> str:
     from django.conf import settings
 
     pairs = [check.split("+") for check in settings.BOT_IDENTITY_CHECKS]
-    facts = {"order": "one of your order numbers", "name": "your full name", "zip": "your zip code"}
-    with_email = [facts[b] for a, b in pairs if a == "email"]
+    details = {
+        "order": _("one of your order numbers"),
+        "name": _("your full name"),
+        "zip": _("your zip code"),
+    }
+    with_email = [details[b] for a, b in pairs if a == "email"]
     options = []
     if with_email:
         listed = (
             with_email[0]
             if len(with_email) == 1
-            else ", ".join(with_email[:-1]) + " or " + with_email[-1]
+            else facts.comma_list(with_email[:-1])
+            # Translators: before the last of several alternatives ("a, b or c").
+            + pgettext("list separator", " or ")
+            + with_email[-1]
         )
-        options.append(f"the email address you ordered with, together with {listed}")
+        options.append(
+            _("the email address you ordered with, together with %(details)s") % {"details": listed}
+        )
     if ["name", "zip"] in pairs:
-        options.append("your full name and zip code")
-    return (
-        "Before I can look at orders I need to check who you are. Please send "
-        + "; or ".join(options)
-        + "."
-    )
+        options.append(_("your full name and zip code"))
+    return _(
+        "Before I can look at orders I need to check who you are. Please send %(options)s."
+    ) % {
+        # Translators: between the ways a guest can prove who they are.
+        "options": pgettext("list separator", "; or ").join(options)
+    }
 
 
-ONE_AT_A_TIME = "I'll take those one at a time."
+# Said translated (`_(ONE_AT_A_TIME)`); the English text is the message id.
+ONE_AT_A_TIME = gettext_noop("I'll take those one at a time.")
 
 
 def need_customer(ctx: Ctx) -> Customer | None:
@@ -158,20 +173,23 @@ def need_customer(ctx: Ctx) -> Customer | None:
     if ctx.customer is not None:
         return ctx.customer
     if ctx.state.verify_locked:
-        handoff(ctx, "verification_locked", "A member of our team will help you with your order.")
+        handoff(
+            ctx, "verification_locked", _("A member of our team will help you with your order.")
+        )
         return None
     # The whole message waits, not just the part being handled: once verified, it is read
     # again with the customer's orders ("swap the watch from #W…, use my gift card for it").
     if ctx.state.agenda:
-        ctx.state.resume_text = ctx.message.text
-        ctx.turn.parts[:] = [p for p in ctx.turn.parts if p != ONE_AT_A_TIME]
+        ctx.state.resume_text = chinese.reading(ctx.message.text)
+        one_at_a_time = {ONE_AT_A_TIME, _(ONE_AT_A_TIME)}
+        ctx.turn.parts[:] = [p for p in ctx.turn.parts if p not in one_at_a_time]
     else:
         ctx.state.resume_text = ctx.text
     ctx.state.agenda = []
     ctx.state.task = Task(name="identify", asking="identity")
     said = re.search(
         r"\border\s*(?:number|no\.?|#)?\s*:?\s*(#?[A-Za-z]{0,4}[-#]?\d{4,})",
-        ctx.message.text,
+        chinese.reading(ctx.message.text),
         re.I,
     )
     number = ctx.ent.order_numbers[0] if ctx.ent.order_numbers else (said.group(1) if said else "")
@@ -214,7 +232,8 @@ def resolve_order(
         if order is None:
             # Someone else's order gets the same words as one that doesn't exist.
             ctx.turn.say(
-                f"I couldn't find an order {number} on your account. Please check the number."
+                _("I couldn't find an order %(number)s on your account. Please check the number.")
+                % {"number": number}
             )
             offer_orders(ctx, customer, want)
             return None
@@ -233,12 +252,11 @@ def resolve_order(
             return found[0]
         if found:
             ctx.turn.say(
-                f"More than one of your orders fits. Which order would you like to {purpose}?"
+                _("More than one of your orders fits. %(question)s")
+                % {"question": _which_order(purpose)}
             )
             for order in found[:5]:
-                ctx.turn.say(
-                    f"{order.number}: {facts.items_line(order)} ({order.get_status_display()})."
-                )
+                ctx.turn.say(_order_line(order))
             state.listed_orders = [o.number for o in found[:5]]
             ctx.turn.chips(*[o.number for o in found[:5]])
             return None
@@ -261,12 +279,39 @@ def resolve_order(
     if len(candidates) == 1 or (want is None and FIRST.search(ctx.text)):
         state.focus_order = candidates[0].number
         return candidates[0]
-    ctx.turn.say(f"Which order would you like to {purpose}?")
+    ctx.turn.say(_which_order(purpose))
     for order in candidates[:5]:
-        ctx.turn.say(f"{order.number}: {facts.items_line(order)} ({order.get_status_display()}).")
+        ctx.turn.say(_order_line(order))
     state.listed_orders = [o.number for o in candidates[:5]]
     ctx.turn.chips(*[o.number for o in candidates[:5]])
     return None
+
+
+# "Which order would you like to {purpose}?", a whole sentence for each purpose a handler passes.
+_WHICH_ORDER = {
+    "check": gettext_noop("Which order would you like to check?"),
+    "track": gettext_noop("Which order would you like to track?"),
+    "cancel": gettext_noop("Which order would you like to cancel?"),
+    "change": gettext_noop("Which order would you like to change?"),
+    "return": gettext_noop("Which order would you like to return?"),
+}
+
+
+def _which_order(purpose: str) -> str:
+    known = _WHICH_ORDER.get(purpose)
+    if known is not None:
+        return _(known)
+    # Translators: %(purpose)s is an English verb ("check"); only used for a purpose not above.
+    return _("Which order would you like to %(purpose)s?") % {"purpose": purpose}
+
+
+def _order_line(order: Order) -> str:
+    """ "SD-100123: 1 × Harbor Tee (white / M) (Shipped)."."""
+    return _("%(number)s: %(items)s (%(status)s).") % {
+        "number": order.number,
+        "items": facts.items_line(order),
+        "status": order.get_status_display(),
+    }
 
 
 def offer_orders(ctx: Ctx, customer: Customer, want: Callable[[Order], bool] | None) -> None:
@@ -275,11 +320,12 @@ def offer_orders(ctx: Ctx, customer: Customer, want: Callable[[Order], bool] | N
     ]
     if orders:
         ctx.state.listed_orders = [o.number for o in orders]
-        ctx.turn.say(
-            "Your recent orders: "
-            + "; ".join(f"{o.number} ({o.get_status_display().lower()})" for o in orders)
-            + "."
+        listed = facts.semicolon_list(
+            _("%(number)s (%(status)s)")
+            % {"number": o.number, "status": o.get_status_display().lower()}
+            for o in orders
         )
+        ctx.turn.say(_("Your recent orders: %(orders)s.") % {"orders": listed})
         ctx.turn.chips(*[o.number for o in orders[:5]])
 
 
@@ -331,9 +377,9 @@ def answer_from_help(
     if not passages:
         if fallback:
             ctx.turn.say(
-                "I couldn't find that in our help center. A member of our team can answer it."
+                _("I couldn't find that in our help center. A member of our team can answer it.")
             )
-            ctx.turn.chips("Talk to a human")
+            ctx.turn.chips(_("Talk to a human"))
         return False
     best = passages[0]
     ctx.turn.tools.append("help_center")
@@ -352,23 +398,25 @@ def _quote(text: str, limit: int = 420) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     # A short heading line ("Saved cards") reads as the lead-in of what follows it.
     lines = [
-        f"{line}:"
+        (f"{line}：" if chinese.han_count(line[-2:]) else f"{line}:")
         if i < len(lines) - 1
         and not line.startswith("-")
         and len(line.split()) <= 6
-        and line[-1] not in ".:!?"
+        and line[-1] not in ".:!?。：！？"
         else line
         for i, line in enumerate(lines)
     ]
     text = " ".join(lines)
+    text = re.sub(r"：\s+-\s+", "：", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff。])\s+-\s+", "；", text)
     text = re.sub(r":\s+-\s+", ": ", text)
-    text = re.sub(r"(?<=[^.:])\s+-\s+", "; ", text)
+    text = re.sub(r"(?<=[^.:])\s+-\s+", "；" if chinese.han_count(text) else "; ", text)
     text = re.sub(r"\.\s+-\s+", ". ", text)
-    if text and text[-1] not in ".!?":
-        text += "."
+    if text and text[-1] not in ".!?。！？":
+        text += "。" if chinese.han_count(text[-3:]) else "."
     if len(text) <= limit:
         return text
-    cut = max(text.rfind(". ", 0, limit), text.rfind("\n", 0, limit))
+    cut = max(text.rfind(". ", 0, limit), text.rfind("\n", 0, limit), text.rfind("。", 0, limit))
     return text[: cut + 1] if cut > 80 else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
@@ -376,10 +424,14 @@ def pay_link(ctx: Ctx, order: Order, *, intro: str) -> None:
     from orders.payment_links import payment_url
 
     ctx.turn.say(
-        f"{intro} You can pay {money(order.grand_total, order.currency)} with the link below.",
+        # Translators: %(intro)s is a sentence of its own ("Order SD-100123 hasn't been paid yet.").
+        _("%(intro)s You can pay %(amount)s with the link below.")
+        % {"intro": intro, "amount": money(order.grand_total, order.currency)},
         keep=(order.number,),
     )
-    ctx.turn.link(f"Pay for order {order.number}", payment_url(order.number))
+    ctx.turn.link(
+        _("Pay for order %(number)s") % {"number": order.number}, payment_url(order.number)
+    )
 
 
 # A help-center passage this close to a message the classifier wasn't sure about answers it

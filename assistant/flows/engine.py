@@ -29,6 +29,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assistant.flows.confirm import answer_pending
 from assistant.flows.context import (
@@ -69,7 +71,7 @@ from assistant.flows.shop_flow import (
 from assistant.flows.slots import fill_task
 from assistant.flows.state import DialogueState, Task
 from assistant.replies.turn import Turn
-from assistant.understanding import acts, guard, references
+from assistant.understanding import acts, chinese, guard, references
 from assistant.understanding import intents as nlu_intents
 from assistant.understanding.entities import normalize as nlu_entities_normalize
 from chatbot import selectors, services
@@ -77,11 +79,28 @@ from chatbot.models import Conversation, Message
 
 MAX_NOT_SURE = 2
 
-CAPABILITIES = (
+# English message ids: said through `_()` (`capabilities()`, `menu()`), in the active language.
+CAPABILITIES = gettext_noop(
     "I can track your orders, cancel or change them, start returns and exchanges, answer "
     "questions about shipping, returns and payments, and help you find and buy products."
 )
-MENU = ("Track my order", "Start a return", "Shipping costs", "Product ideas", "Talk to a human")
+MENU = (
+    gettext_noop("Track my order"),
+    gettext_noop("Start a return"),
+    gettext_noop("Shipping costs"),
+    gettext_noop("Product ideas"),
+    gettext_noop("Talk to a human"),
+)
+
+
+def capabilities() -> str:
+    return _(CAPABILITIES)
+
+
+def menu() -> tuple[str, ...]:
+    """The menu's chips in the active language. A chip pressed comes back as the customer's
+    message, which the understanding reads in either language."""
+    return tuple(_(option) for option in MENU)
 
 
 # --- entry point -------------------------------------------------------------------------------
@@ -100,9 +119,11 @@ def respond(*, message: Message) -> Turn:
             conversation=conversation,
             state=state,
             message=message,
-            text=message.text,
+            # A Chinese message is read through its English reading, so every rule below holds
+            # for it too (assistant/understanding/chinese.py); English is read as written.
+            text=chinese.reading(message.text),
             turn=Turn(),
-            ent=entities(message.text, conversation.verified_customer),
+            ent=entities(chinese.reading(message.text), conversation.verified_customer),
             action=action if isinstance(action, dict) else None,
         )
         _turn(ctx)
@@ -122,25 +143,30 @@ def _turn(ctx: Ctx) -> None:
     if guard.is_injection(ctx.text):
         ctx.turn.intent = "injection"
         ctx.turn.say(
-            "I can't change how I work or share my instructions, and I can only ever show the "
-            "orders of the person I'm chatting with. " + CAPABILITIES
+            _(
+                "I can't change how I work or share my instructions, and I can only ever show the "
+                "orders of the person I'm chatting with. %(capabilities)s"
+            )
+            % {"capabilities": capabilities()}
         )
-        ctx.turn.chips(*MENU)
+        ctx.turn.chips(*menu())
         return
     topic = guard.sensitive_topic(ctx.text)
     if topic is not None:
         handoff(
             ctx,
             topic,
-            "I'm sorry to hear that. This needs a person, so I'm passing your chat to our team.",
+            _("I'm sorry to hear that. This needs a person, so I'm passing your chat to our team."),
         )
         return
     if guard.asks_for_promise(ctx.text):
         handoff(
             ctx,
             "promise",
-            "I can't promise compensation, discounts, exceptions to our policies or anything "
-            "legally binding. A member of our team can look at your request.",
+            _(
+                "I can't promise compensation, discounts, exceptions to our policies or anything "
+                "legally binding. A member of our team can look at your request."
+            ),
         )
         return
     if verification_step(ctx):
@@ -164,10 +190,10 @@ ACTION_INTENT = {
     "place_order": "place_order",
 }
 _NEGATED_SAY = {
-    "cancel_order": "OK, I won't cancel anything.",
-    "change_order": "OK, I won't change anything.",
-    "return_refund": "OK, no return or refund.",
-    "human_agent": "OK, I'll keep helping you here.",
+    "cancel_order": gettext_noop("OK, I won't cancel anything."),
+    "change_order": gettext_noop("OK, I won't change anything."),
+    "return_refund": gettext_noop("OK, no return or refund."),
+    "human_agent": gettext_noop("OK, I'll keep helping you here."),
 }
 
 
@@ -188,9 +214,9 @@ def _refuse_negated(ctx: Ctx, rest: str) -> bool:
         state.pending = None
         state.task = None
         state.agenda = []
-    said = [_NEGATED_SAY[i] for i in sorted(ctx.negated) if i in _NEGATED_SAY]
+    said = [_(_NEGATED_SAY[i]) for i in sorted(ctx.negated) if i in _NEGATED_SAY]
     if dropped or said:
-        ctx.turn.say(said[0] if said else "OK, I've left everything as it was.")
+        ctx.turn.say(said[0] if said else _("OK, I've left everything as it was."))
         ctx.turn.intent = "deny"
     if len(rest.split()) >= 2 or ctx.ent.order_numbers:
         if verification_step(ctx):
@@ -198,8 +224,8 @@ def _refuse_negated(ctx: Ctx, rest: str) -> bool:
         understand_and_handle(ctx, rest or ctx.text, first=True)
         _continue_agenda(ctx)
         return True
-    ctx.turn.say("What would you like me to do instead?")
-    ctx.turn.chips(*MENU)
+    ctx.turn.say(_("What would you like me to do instead?"))
+    ctx.turn.chips(*menu())
     return True
 
 
@@ -264,7 +290,7 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
     if (
         requests[0][1].label == "cancel_order"
         and not other_task
-        and not any("?" in p for p, _ in requests[1:])
+        and not any("?" in p for p, _prediction in requests[1:])
     ):
         # "cancel SD-100002, I ordered the wrong size": the rest is the reason, not a request.
         return [(text, requests[0][1])]
@@ -370,9 +396,21 @@ def _order_fact_question(ctx: Ctx) -> bool:
     ctx.turn.intent = "order_status"
     ctx.turn.tools.append("order_lookup")
     if re.search(r"card|pay", what):
-        method = order.payment_method.label if order.payment_method else "no payment method"
-        state = "is paid with" if reply_facts.is_paid(order) else "is set to be paid with"
-        ctx.turn.say(f"Order {order.number} {state} {method}.", keep=(order.number,))
+        paid = reply_facts.is_paid(order)
+        if order.payment_method is None:
+            said = (
+                _("Order %(number)s is paid with no payment method.")
+                if paid
+                else _("Order %(number)s is set to be paid with no payment method.")
+            )
+        else:
+            said = (
+                _("Order %(number)s is paid with %(method)s.")
+                if paid
+                else _("Order %(number)s is set to be paid with %(method)s.")
+            )
+        method = order.payment_method.label if order.payment_method else ""
+        ctx.turn.say(said % {"number": order.number, "method": method}, keep=(order.number,))
     else:
         reply_facts.shipping_address(ctx.turn, order)
     ctx.state.focus_order = order.number
@@ -461,8 +499,8 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
     if ctx.ent.order_numbers:
         prediction = acts.about_the_shop(prediction)
     if first and len(requests) > 1:
-        ctx.state.agenda = [p for p, _ in requests[1:]]
-        ctx.turn.say(ONE_AT_A_TIME)
+        ctx.state.agenda = [p for p, _prediction in requests[1:]]
+        ctx.turn.say(_(ONE_AT_A_TIME))
     ctx.turn.intent = ctx.turn.intent or prediction.label
     ctx.turn.confidence = ctx.turn.confidence or round(prediction.confidence, 3)
     if len(requests) > 1:
@@ -506,8 +544,8 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
     if label in ctx.negated:
         # However it was reached ("don't cancel the first one" picking from a cancel list, a
         # follow-up of a cancel): what the customer said not to do is never done.
-        ctx.turn.say("What would you like me to do instead?")
-        ctx.turn.chips(*MENU)
+        ctx.turn.say(_("What would you like me to do instead?"))
+        ctx.turn.chips(*menu())
         return
     if ctx.ent.order_numbers and not re.search(
         r"[^\W\d_]{2,}", ORDERISH.sub(" ", nlu_entities_normalize(piece))
@@ -521,7 +559,7 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
     ctx.state.not_sure_streak = 0
     if label in _ORDER_INTENTS and guard.is_angry(piece):
         # An angry customer with a request gets the request done, not a queue.
-        ctx.turn.say("I'm sorry about the trouble.")
+        ctx.turn.say(_("I'm sorry about the trouble."))
     if label in _ORDER_INTENTS:
         ctx.state.last_intent = label
     if ctx.turn.intent == prediction.label:
@@ -666,7 +704,7 @@ def _continue_agenda(ctx: Ctx) -> None:
         text = ctx.state.agenda.pop(0)
         ctx.ent = entities(text, ctx.customer)
         ctx.text = text
-        ctx.turn.say("Now, your other question.")
+        ctx.turn.say(_("Now, your other question."))
         understand_and_handle(ctx, text, first=False)
 
 
@@ -680,30 +718,42 @@ def _not_sure(ctx: Ctx) -> None:
         handoff(
             ctx,
             "not_sure",
-            "Sorry, I'm still not sure what you need. I'll bring in a member of our team.",
+            _("Sorry, I'm still not sure what you need. I'll bring in a member of our team."),
         )
         return
-    ctx.turn.say("Sorry, I'm not sure I understood. What can I help you with? " + CAPABILITIES)
-    ctx.turn.chips(*MENU)
+    ctx.turn.say(
+        _("Sorry, I'm not sure I understood. What can I help you with? %(capabilities)s")
+        % {"capabilities": capabilities()}
+    )
+    ctx.turn.chips(*menu())
 
 
 # --- small talk and handoffs -------------------------------------------------------------------
 
 
 def _greeting(ctx: Ctx) -> None:
-    name = f", {ctx.customer.first_name}" if ctx.customer else ""
-    ctx.turn.say(f"Hi{name}! I'm the {settings.SHOP_NAME} assistant. " + CAPABILITIES)
-    ctx.turn.chips(*MENU)
+    values = {"shop": settings.SHOP_NAME, "capabilities": capabilities()}
+    if ctx.customer:
+        said = _("Hi, %(name)s! I'm the %(shop)s assistant. %(capabilities)s") % {
+            **values,
+            "name": ctx.customer.first_name,
+        }
+    else:
+        said = _("Hi! I'm the %(shop)s assistant. %(capabilities)s") % values
+    ctx.turn.say(said)
+    ctx.turn.chips(*menu())
     ctx.turn.llm_ok = True
 
 
 def _thanks(ctx: Ctx) -> None:
-    ctx.turn.say("You're welcome! Is there anything else I can help with?")
+    ctx.turn.say(_("You're welcome! Is there anything else I can help with?"))
     ctx.turn.llm_ok = True
 
 
 def _goodbye(ctx: Ctx) -> None:
-    ctx.turn.say(f"Thanks for chatting with {settings.SHOP_NAME}. Have a great day!")
+    ctx.turn.say(
+        _("Thanks for chatting with %(shop)s. Have a great day!") % {"shop": settings.SHOP_NAME}
+    )
     ctx.turn.llm_ok = True
 
 
@@ -711,30 +761,35 @@ def _small_talk(ctx: Ctx) -> None:
     kind = acts.small_talk_kind(ctx.text)
     if kind == "bot_identity":
         ctx.turn.say(
-            f"I'm the {settings.SHOP_NAME} virtual assistant, an automated helper. A person from "
-            "our team can take over whenever you like."
+            _(
+                "I'm the %(shop)s virtual assistant, an automated helper. A person from our team "
+                "can take over whenever you like."
+            )
+            % {"shop": settings.SHOP_NAME}
         )
-        ctx.turn.chips(*MENU)
+        ctx.turn.chips(*menu())
     elif kind == "name":
-        ctx.turn.say(f"I'm the {settings.SHOP_NAME} assistant. What can I do for you?")
+        ctx.turn.say(
+            _("I'm the %(shop)s assistant. What can I do for you?") % {"shop": settings.SHOP_NAME}
+        )
     elif kind == "how_are_you":
-        ctx.turn.say("I'm doing well, thanks for asking! How can I help you today?")
+        ctx.turn.say(_("I'm doing well, thanks for asking! How can I help you today?"))
     else:
-        ctx.turn.say("Happy to chat! Is there anything I can help you with?")
+        ctx.turn.say(_("Happy to chat! Is there anything I can help you with?"))
     ctx.turn.llm_ok = False
 
 
 def _out_of_scope(ctx: Ctx) -> None:
     ctx.turn.say(
-        f"Sorry, I can only help with {settings.SHOP_NAME} orders, shipping, returns, payments "
-        "and products."
+        _("Sorry, I can only help with %(shop)s orders, shipping, returns, payments and products.")
+        % {"shop": settings.SHOP_NAME}
     )
-    ctx.turn.chips(*MENU)
+    ctx.turn.chips(*menu())
     ctx.turn.llm_ok = True
 
 
 def _human(ctx: Ctx) -> None:
-    handoff(ctx, "requested", "Of course.")
+    handoff(ctx, "requested", _("Of course."))
 
 
 # A complaint that warrants a person now: anger, a threat, a dispute, or a demand for one.
@@ -749,16 +804,20 @@ _ESCALATE = re.compile(
 def _complaint(ctx: Ctx) -> None:
     if not _ESCALATE.search(ctx.text):
         ctx.turn.say(
-            "I'm sorry about that. Tell me what went wrong, with the order if it's about one, "
-            "and I'll do what I can, or I can bring in a member of our team."
+            _(
+                "I'm sorry about that. Tell me what went wrong, with the order if it's about one, "
+                "and I'll do what I can, or I can bring in a member of our team."
+            )
         )
-        ctx.turn.chips("Track my order", "Start a return", "Talk to a human")
+        ctx.turn.chips(_("Track my order"), _("Start a return"), _("Talk to a human"))
         return
     handoff(
         ctx,
         "complaint",
-        "I'm really sorry about this. I'm passing your chat to a member of our team so they can "
-        "sort it out with you.",
+        _(
+            "I'm really sorry about this. I'm passing your chat to a member of our team so they "
+            "can sort it out with you."
+        ),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from assistant.flows.context import Ctx, entities, handoff
 from assistant.flows.state import Task
@@ -93,15 +95,17 @@ def verification_step(ctx: Ctx) -> bool:
         if ent.emails and ctx.customer.email.lower() not in ent.emails and offered:
             ctx.turn.intent = "account"
             ctx.turn.say(
-                "This chat is already verified for one account, and I can only help with that "
-                "account's orders here. For another account, please start a new chat."
+                _(
+                    "This chat is already verified for one account, and I can only help with "
+                    "that account's orders here. For another account, please start a new chat."
+                )
             )
             return True
         return False
     if not (identifying or offered):
         return False
     if state.verify_locked:
-        handoff(ctx, "verification_locked", "A member of our team will help you from here.")
+        handoff(ctx, "verification_locked", _("A member of our team will help you from here."))
         return True
     given = state.verify_given
     if ent.emails:
@@ -172,11 +176,11 @@ def verification_step(ctx: Ctx) -> bool:
             state.resume_text = state.resume_text or (ctx.text if _asks_more(ctx.text) else None)
             state.task = Task(name="identify", asking="identity")
         if "email" in given:
-            ctx.turn.say(f"Thanks. Now {_second_fact('email')}, please.")
+            ctx.turn.say(_("Thanks. Now %(details)s, please.") % {"details": _second_fact("email")})
         elif "name" in given:
-            ctx.turn.say(f"Thanks. And {_second_fact('name')}?")
+            ctx.turn.say(_("Thanks. And %(details)s?") % {"details": _second_fact("name")})
         elif "order" in given:
-            ctx.turn.say("Thanks. And the email address you placed that order with?")
+            ctx.turn.say(_("Thanks. And the email address you placed that order with?"))
         else:
             state.task = None  # they moved on: answer the new request instead
             return False
@@ -192,13 +196,21 @@ def verification_step(ctx: Ctx) -> bool:
             handoff(
                 ctx,
                 "verification_locked",
-                "Those details don't match our records, and that was the last try. A member of "
-                "our team will help you from here.",
+                _(
+                    "Those details don't match our records, and that was the last try. A member "
+                    "of our team will help you from here."
+                ),
             )
             return True
         ctx.turn.say(
-            "Those details don't match our records. Please check them and try again "
-            f"({left} {'try' if left == 1 else 'tries'} left)."
+            ngettext(
+                "Those details don't match our records. Please check them and try again "
+                "(%(count)s try left).",
+                "Those details don't match our records. Please check them and try again "
+                "(%(count)s tries left).",
+                left,
+            )
+            % {"count": left}
         )
         return True
     services.conversation_verify(conversation=ctx.conversation, customer=customer)
@@ -206,7 +218,7 @@ def verification_step(ctx: Ctx) -> bool:
         state.focus_order = given["order"]
     state.verify_given = {}
     state.task = None
-    ctx.turn.say(f"Thanks, {customer.first_name}, you're verified.")
+    ctx.turn.say(_("Thanks, %(name)s, you're verified.") % {"name": customer.first_name})
     resume = state.resume_text
     state.resume_text = None
     if not resume and _asks_more(ctx.text):
@@ -220,15 +232,15 @@ def verification_step(ctx: Ctx) -> bool:
         ctx.text = resume
         understand_and_handle(ctx, resume, first=True)
     else:
-        ctx.turn.say("What can I help you with?")
+        ctx.turn.say(_("What can I help you with?"))
     return True
 
 
 _FACTS = {
-    "order": "the number of one of your orders",
-    "name": "your full name",
-    "zip": "the zip code of your shipping address",
-    "email": "the email address you ordered with",
+    "order": gettext_noop("the number of one of your orders"),
+    "name": gettext_noop("your full name"),
+    "zip": gettext_noop("the zip code of your shipping address"),
+    "email": gettext_noop("the email address you ordered with"),
 }
 
 
@@ -241,7 +253,9 @@ def _second_fact(have: str) -> str:
         for first, other in [check.split("+"), check.split("+")[::-1]]
         if first == have
     ]
-    return " or ".join(_FACTS[w] for w in dict.fromkeys(wanted)) or _FACTS["order"]
+    # Translators: between alternatives ("your full name or the number of one of your orders").
+    either = pgettext("list separator", " or ")
+    return either.join(_(_FACTS[w]) for w in dict.fromkeys(wanted)) or _(_FACTS["order"])
 
 
 def _without_emails(text: str, emails: tuple[str, ...]) -> str:
@@ -287,19 +301,23 @@ def _register_step(ctx: Ctx, given: dict[str, str], names: list[str]) -> bool:
     state.task = Task(name="identify", asking="identity")
     ctx.turn.intent = "register"
     if "name" not in given or "address" not in given:
-        missing = [
-            what
-            for what, key in (("your full name", "name"), ("your shipping address", "address"))
-            if key not in given
-        ]
-        ctx.turn.say(
-            f"Thanks. I don't see an account for {given['email']} yet, so I'll set one up with "
-            f"your order. What's {' and '.join(missing)}?"
-            + (
-                " For example: 12 Harbor St, Portland, OR 97205, US."
-                if "address" in str(missing)
-                else ""
+        if "name" in given:
+            question = _(
+                "What's your shipping address? For example: 12 Harbor St, Portland, OR 97205, US."
             )
+        elif "address" in given:
+            question = _("What's your full name?")
+        else:
+            question = _(
+                "What's your full name and your shipping address? For example: 12 Harbor St, "
+                "Portland, OR 97205, US."
+            )
+        ctx.turn.say(
+            _(
+                "Thanks. I don't see an account for %(email)s yet, so I'll set one up with your "
+                "order. %(question)s"
+            )
+            % {"email": given["email"], "question": question}
         )
         return True
     name = given["name"].split()
@@ -314,14 +332,14 @@ def _register_step(ctx: Ctx, given: dict[str, str], names: list[str]) -> bool:
             actor=Actor.system("assistant checkout"),
         )
     except OrderPolicyError as error:
-        ctx.turn.say(f"Sorry, I couldn't set up the account: {error}")
+        ctx.turn.say(_("Sorry, I couldn't set up the account: %(error)s") % {"error": error})
         state.verify_given = {}
         state.task = None
         return True
     services.conversation_verify(conversation=ctx.conversation, customer=customer)
     state.verify_given = {}
     state.task = None
-    ctx.turn.say(f"Thanks, {customer.first_name}: your account is set up.")
+    ctx.turn.say(_("Thanks, %(name)s: your account is set up.") % {"name": customer.first_name})
     resume, state.resume_text = state.resume_text, None
     if resume:
         ctx.resuming = True

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 _ALL = re.compile(
     r"\b(all( of)?( it| them| the items?| my items)?|everything|every (item|thing)|the whole "
     r"(order|thing|lot)|both|entire order)\b",
@@ -45,6 +47,11 @@ _STOP = frozenset(
         "old",
     ]
 )
+
+
+def _says_all(text: str) -> bool:
+    """ "all of them", "both", "everything", or the "All of them" chip as shown translated."""
+    return bool(_ALL.search(text)) or text.strip().casefold() == _("All of them").casefold()
 
 
 def _stem(word: str) -> str:
@@ -135,12 +142,12 @@ def pick(text: str, items: Sequence[Any]) -> Picked:
     elif (m := _EXCEPT.search(text)) and named_items(m.group("rest"), items):
         excluded = named_items(m.group("rest"), items)
         chosen, how = [i for i in items if i not in excluded], "except"
-    elif _ALL.search(text) and not named_items(text, items):
+    elif _says_all(text) and not named_items(text, items):
         chosen, how = items, "all"
     else:
         chosen = named_items(text, items)
         how = "only" if _ONLY.search(text) and chosen else ("named" if chosen else "none")
-        if not chosen and _ALL.search(text):
+        if not chosen and _says_all(text):
             chosen, how = items, "all"
     if _ONE_OF.search(text):
         for item in chosen:

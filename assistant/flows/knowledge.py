@@ -45,9 +45,11 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from assistant.replies.turn import money
-from assistant.understanding import encoder
+from assistant.understanding import chinese, encoder
 from assistant.understanding.entities import normalize, singular
 from assistant.understanding.intents import save_atomic
 from orders.models import Category, HelpArticle, Product, ProductVariant
@@ -135,12 +137,22 @@ def _help_fingerprint() -> tuple[object, ...]:
 
 
 def _help_articles() -> list[tuple[str, str, str, str]]:
-    """(slug, title, category, body) of the published articles."""
+    """(slug, title, category, body) of the published articles that aren't translations: the
+    assistant finds an answer in the original and quotes its translation (`_in_language`)."""
     return list(
-        HelpArticle.objects.filter(published=True)
+        HelpArticle.objects.filter(published=True, translation_of__isnull=True)
         .order_by("pk")
         .values_list("slug", "title", "category", "body")
     )
+
+
+def _translations(slugs: Sequence[str], language: str) -> dict[str, tuple[str, str, str, str]]:
+    """Original slug: (slug, title, body, original body) of the published translations into
+    `language` of those articles."""
+    rows = HelpArticle.objects.filter(
+        published=True, language=language, translation_of__slug__in=list(slugs)
+    ).values_list("translation_of__slug", "slug", "title", "body", "translation_of__body")
+    return {original: (slug, title, body, source) for original, slug, title, body, source in rows}
 
 
 def _product_documents() -> dict[int, str]:
@@ -265,25 +277,63 @@ class _HelpIndex:
 _help: _HelpIndex | None = None
 
 
+def paragraphs_split(body: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def passage_spans(body: str) -> list[tuple[int, int]]:
+    """An article body as passages, each the range [first, last] of its paragraphs (blank-line
+    separated): a short paragraph (a heading, "Items must be:") is joined to the one after it."""
+    paragraphs = paragraphs_split(body)
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    length = 0
+    for i, paragraph in enumerate(paragraphs):
+        if start is None:
+            start, length = i, 0
+        length += len(paragraph) + (1 if length else 0)
+        if length < MIN_PASSAGE_CHARS:
+            continue
+        spans.append((start, i))
+        start = None
+    if start is not None:
+        if spans:
+            spans[-1] = (spans[-1][0], len(paragraphs) - 1)
+        else:
+            spans.append((start, len(paragraphs) - 1))
+    return spans
+
+
 def passages_split(body: str) -> list[str]:
     """An article body as passages: its paragraphs (blank-line separated), a short one (a heading,
     "Items must be:") joined to the one after it."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
-    passages: list[str] = []
-    pending = ""
-    for paragraph in paragraphs:
-        text = f"{pending}\n{paragraph}" if pending else paragraph
-        if len(text) < MIN_PASSAGE_CHARS:
-            pending = text
+    paragraphs = paragraphs_split(body)
+    return ["\n".join(paragraphs[a : b + 1]) for a, b in passage_spans(body)]
+
+
+def _in_language(found: list[Passage], language: str) -> list[Passage]:
+    """The passages as the translations into `language` say them: the same paragraphs of the
+    article's translation (translations keep the original's paragraphs), its title and page.
+    A passage whose article has no translation, or one whose paragraphs don't line up, is kept
+    in the original's language rather than quoting the wrong paragraph."""
+    translations = _translations([p.article_slug for p in found], language)
+    out = []
+    for p in found:
+        translated = translations.get(p.article_slug)
+        if translated is None:
+            out.append(p)
             continue
-        passages.append(text)
-        pending = ""
-    if pending:
-        if passages:
-            passages[-1] = f"{passages[-1]}\n{pending}"
-        else:
-            passages.append(pending)
-    return passages
+        slug, title, body, source = translated
+        mine, theirs = paragraphs_split(body), paragraphs_split(source)
+        spans = passage_spans(source)
+        span = next((sp for sp in spans if "\n".join(theirs[sp[0] : sp[1] + 1]) == p.text), None)
+        if span is None or len(mine) != len(theirs):
+            out.append(p)
+            continue
+        text = "\n".join(mine[span[0] : span[1] + 1])
+        url = reverse("shop:help_article", args=[slug])
+        out.append(Passage(p.article_slug, title, url, text, p.score))
+    return out
 
 
 def _help_build(fingerprint: tuple[object, ...]) -> _HelpIndex:
@@ -323,7 +373,7 @@ def help_search(query: str, *, k: int = 3, category: str | None = None) -> list[
     index = _help_index()
     if not query.strip() or not index.passages or k <= 0:
         return []
-    scores = index.vectors @ encoder.encode([query])[0]
+    scores = index.vectors @ encoder.encode([chinese.reading(query)])[0]
     if category is not None:
         scores = np.where(index.categories == category, scores, -1.0)
     found: list[Passage] = []
@@ -333,6 +383,9 @@ def help_search(query: str, *, k: int = 3, category: str | None = None) -> list[
             break
         p = index.passages[i]
         found.append(Passage(p.article_slug, p.title, p.url, p.text, round(min(score, 1.0), 4)))
+    language = translation.get_language() or ""
+    if found and language.lower().startswith("zh"):
+        found = _in_language(found, "zh-Hans")
     return found
 
 
@@ -631,25 +684,43 @@ def _reason(
     first = variants[0]
     parts = []
     if first.rating is not None:
-        parts.append(f"Rated {first.rating}/5")
+        parts.append(_("Rated %(rating)s/5") % {"rating": first.rating})
     parts.append(_clean(first.category))
     stocked = [v for v in variants if v.stock > 0]
     labels = list(dict.fromkeys(_label(v.options) for v in stocked if v.options))
     if not stocked:
-        parts.append("out of stock")
+        parts.append(_("out of stock"))
     else:
         left = sum(v.stock for v in stocked)
-        stock = f"only {left} left" if left <= 3 else "in stock"
+        few = left <= 3
+        values = {
+            "left": left,
+            "option": labels[0] if labels else "",
+            "count": len(labels),
+            "more": len(labels) - 1,
+        }
         if labels and (filters.colour or filters.size or len(labels) == 1):
-            more = f" (+{len(labels) - 1} more)" if len(labels) > 1 else ""
-            parts.append(f"{stock} in {labels[0]}{more}")
+            if len(labels) > 1:
+                said = (
+                    _("only %(left)s left in %(option)s (+%(more)s more)")
+                    if few
+                    else _("in stock in %(option)s (+%(more)s more)")
+                )
+            else:
+                said = _("only %(left)s left in %(option)s") if few else _("in stock in %(option)s")
         elif labels and has_options:
-            parts.append(f"{stock} in {len(labels)} options")
+            said = (
+                _("only %(left)s left in %(count)s options")
+                if few
+                else _("in stock in %(count)s options")
+            )
         else:
-            parts.append(stock)
+            said = _("only %(left)s left") if few else _("in stock")
+        parts.append(said % values)
     prices = {v.price for v in variants}
     price = money(min(prices), currency)
-    parts.append(price if len(prices) == 1 else f"from {price}")
+    # Translators: the lowest of a product's prices, "from $20.00".
+    parts.append(price if len(prices) == 1 else _("from %(price)s") % {"price": price})
     return " · ".join(parts)
 
 

@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assistant.flows import items as items_mod
 from assistant.flows.confirm import propose
@@ -44,25 +46,29 @@ def order_status(ctx: Ctx) -> None:
     ):
         orders = selectors.orders_for_bot(customer=customer, limit=5)
         if not orders:
-            ctx.turn.say("I don't see any orders on your account yet.")
+            ctx.turn.say(_("I don't see any orders on your account yet."))
             return
         if len(orders) > 1:
-            ctx.turn.say("Here are your recent orders:")
+            ctx.turn.say(_("Here are your recent orders:"))
             for order in orders:
                 ctx.turn.say(
-                    f"{order.number}, placed {day(order.placed_at)}: "
-                    f"{order.get_status_display().lower()}, "
-                    f"{money(order.grand_total, order.currency)}.",
+                    _("%(number)s, placed %(date)s: %(status)s, %(total)s.")
+                    % {
+                        "number": order.number,
+                        "date": day(order.placed_at),
+                        "status": order.get_status_display().lower(),
+                        "total": money(order.grand_total, order.currency),
+                    },
                     keep=(order.number,),
                 )
             ctx.state.listed_orders = [o.number for o in orders]
             ctx.state.focus_order = orders[0].number
-            ctx.turn.say("Which one would you like to know more about?")
+            ctx.turn.say(_("Which one would you like to know more about?"))
             ctx.turn.chips(*[o.number for o in orders])
             ctx.turn.llm_ok = True
             return
     found = resolve_order(
-        ctx, customer, want=None, purpose="check", none_text="I don't see any orders."
+        ctx, customer, want=None, purpose="check", none_text=_("I don't see any orders.")
     )
     if found is None:
         return
@@ -86,6 +92,7 @@ def track(ctx: Ctx) -> None:
     if customer is None:
         return
     ctx.turn.tools.append("tracking")
+    none_text = _("None of your orders is on its way right now.")
     order = resolve_order(
         ctx,
         customer,
@@ -94,10 +101,10 @@ def track(ctx: Ctx) -> None:
             or bool(ctx.ent.order_numbers)
         ),
         purpose="track",
-        none_text="None of your orders is on its way right now.",
+        none_text=none_text,
     )
     if order is None:
-        if not ctx.turn.parts[-1:] or "None of your orders" in ctx.turn.parts[-1]:
+        if not ctx.turn.parts[-1:] or none_text in ctx.turn.parts[-1]:
             offer_orders(ctx, customer, None)
         return
     facts.tracking(ctx.turn, order)
@@ -107,19 +114,20 @@ def track(ctx: Ctx) -> None:
         re.IGNORECASE,
     ):
         help_link(ctx, "late-or-missing-parcels")
-        ctx.turn.chips("Talk to a human")
+        ctx.turn.chips(_("Talk to a human"))
     ctx.turn.llm_ok = True
 
 
 # --- cancel ------------------------------------------------------------------------------------
 
+# The chips, in English (the stored reason); shown with _() where they are offered.
 CANCEL_REASONS = (
-    "No longer needed",
-    "Ordered by mistake",
-    "Found it cheaper elsewhere",
-    "It takes too long",
-    "Changed my mind",
-    "Other reason",
+    gettext_noop("No longer needed"),
+    gettext_noop("Ordered by mistake"),
+    gettext_noop("Found it cheaper elsewhere"),
+    gettext_noop("It takes too long"),
+    gettext_noop("Changed my mind"),
+    gettext_noop("Other reason"),
 )
 _BECAUSE = re.compile(r"\b(?:because|as|since|cause|cuz|reason:?)\s+(.{3,200})", re.IGNORECASE)
 # "cancel SD-100002, I ordered the wrong size": a clause after the request is the reason.
@@ -160,8 +168,10 @@ def cancel(ctx: Ctx) -> None:
             o.is_cancellable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order)
         ),
         purpose="cancel",
-        none_text="You have no orders that can still be cancelled: orders can be cancelled only "
-        "until they ship.",
+        none_text=_(
+            "You have no orders that can still be cancelled: orders can be cancelled only "
+            "until they ship."
+        ),
     )
     if order is None:
         if ctx.state.task is None or ctx.state.task.asking is None:
@@ -180,8 +190,11 @@ def cancel(ctx: Ctx) -> None:
         propose(ctx)
         return
     task.asking = "reason"
-    ctx.turn.say(f"I can cancel order {order.number}. May I ask why you're cancelling?")
-    ctx.turn.chips(*CANCEL_REASONS)
+    ctx.turn.say(
+        _("I can cancel order %(number)s. May I ask why you're cancelling?")
+        % {"number": order.number}
+    )
+    ctx.turn.chips(*[_(reason) for reason in CANCEL_REASONS])
 
 
 _PART = re.compile(
@@ -215,33 +228,51 @@ def _partial_cancel(ctx: Ctx, order: Order) -> bool:
     ctx.state.task = None
     ctx.turn.intent = "cancel_order:partial"
     ctx.turn.say(
-        f"I can't cancel only part of an order: order {order.number} can be cancelled only as a "
-        f"whole ({facts.items_line(order)}, total {money(order.grand_total, order.currency)}).",
+        _(
+            "I can't cancel only part of an order: order %(number)s can be cancelled only as a "
+            "whole (%(items)s, total %(total)s)."
+        )
+        % {
+            "number": order.number,
+            "items": facts.items_line(order),
+            "total": money(order.grand_total, order.currency),
+        },
         keep=(order.number,),
     )
-    alternative = (
-        f"I can change an item to another option while the order is pending, or you can return "
-        f"the {names} once it arrives."
+    ctx.turn.say(
+        _(
+            "I can cancel the whole order if you like. I can change an item to another option "
+            "while the order is pending, or you can return the %(names)s once it arrives."
+        )
+        % {"names": names}
     )
-    ctx.turn.say(f"I can cancel the whole order if you like. {alternative}")
-    ctx.turn.chips("Cancel the whole order", "Keep the order")
+    ctx.turn.chips(_("Cancel the whole order"), _("Keep the order"))
     return True
 
 
 def _refuse_status(ctx: Ctx, order: Order, what: str) -> None:
     status = order.get_status_display().lower()
+    values = {"number": order.number, "status": status}
     if what == "cancel" and order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         ctx.turn.say(
-            f"Order {order.number} has already shipped, so it can't be cancelled. Once it "
-            "arrives you can return it instead."
+            _(
+                "Order %(number)s has already shipped, so it can't be cancelled. Once it "
+                "arrives you can return it instead."
+            )
+            % values
         )
     elif what == "change":
         ctx.turn.say(
-            f"Order {order.number} is {status}, so it can no longer be changed. Orders can be "
-            "changed only while they are pending."
+            _(
+                "Order %(number)s is %(status)s, so it can no longer be changed. Orders can be "
+                "changed only while they are pending."
+            )
+            % values
         )
-    else:
-        ctx.turn.say(f"Order {order.number} is {status}, so I can't {what} it.")
+    elif what == "cancel":
+        ctx.turn.say(_("Order %(number)s is %(status)s, so I can't cancel it.") % values)
+    else:  # "return"
+        ctx.turn.say(_("Order %(number)s is %(status)s, so I can't return it.") % values)
     ctx.state.task = None
 
 
@@ -273,8 +304,10 @@ def change(ctx: Ctx) -> None:
             o.is_modifiable or bool(ctx.ent.order_numbers) or bool(ctx.state.focus_order)
         ),
         purpose="change",
-        none_text="You have no orders that can still be changed: orders can be changed only "
-        "while they are pending.",
+        none_text=_(
+            "You have no orders that can still be changed: orders can be changed only "
+            "while they are pending."
+        ),
     )
     if order is None:
         return
@@ -295,7 +328,11 @@ def change(ctx: Ctx) -> None:
         return
     if ADDRESS_WORDS.search(ctx.text):
         task = start_task(ctx, "address", order)
-        ask_address(ctx, task, f"What's the new shipping address for order {order.number}?")
+        ask_address(
+            ctx,
+            task,
+            _("What's the new shipping address for order %(number)s?") % {"number": order.number},
+        )
     elif PAYMENT_WORDS.search(ctx.text) and not _swaps_an_item(ctx, order):
         ask_payment(ctx, start_task(ctx, "payment", order), customer)
     elif (
@@ -310,10 +347,35 @@ def change(ctx: Ctx) -> None:
         task = start_task(ctx, "change", order)
         task.asking = "what"
         ctx.turn.say(
-            f"What would you like to change on order {order.number}: an item's size or colour, "
-            "the shipping address, or the payment method?"
+            _(
+                "What would you like to change on order %(number)s: an item's size or colour, "
+                "the shipping address, or the payment method?"
+            )
+            % {"number": order.number}
         )
-        ctx.turn.chips("Size or colour", "Shipping address", "Payment method")
+        ctx.turn.chips(*[_(chip) for chip in CHANGE_CHIPS])
+
+
+# The chips of "what would you like to change": their English text, and what each means.
+CHANGE_CHIPS = {
+    gettext_noop("Size or colour"): "swap",
+    gettext_noop("Shipping address"): "address",
+    gettext_noop("Payment method"): "payment",
+}
+
+
+def change_chip(text: str) -> str | None:
+    """The change a pressed chip of `CHANGE_CHIPS` asks for, in English or translated."""
+    return chip_value(CHANGE_CHIPS, text)
+
+
+def chip_value(chips: dict[str, str], text: str) -> str | None:
+    """The value of the chip whose label (in English, or as shown translated) the text is."""
+    said = text.strip()
+    for label, value in chips.items():
+        if said in (label, _(label)):
+            return value
+    return None
 
 
 _CLAUSE = re.compile(r"\s*(?:,|;|\.|\band also\b|\balso\b|\band then\b|\band\b|\bplus\b)\s*", re.I)
@@ -346,7 +408,8 @@ def _swaps_an_item(ctx: Ctx, order: Order) -> bool:
     return False
 
 
-ADDRESS_FORMAT = (
+# Shown with _(ADDRESS_FORMAT).
+ADDRESS_FORMAT = gettext_noop(
     "Please write it on one line as: street, city, state zip, country "
     "(for example: 12 Harbor St, Portland, OR 97205, US)."
 )
@@ -435,7 +498,7 @@ def ask_address(ctx: Ctx, task: Task, question: str) -> None:
         propose(ctx)
         return
     task.asking = "address"
-    ctx.turn.say(f"{question} {ADDRESS_FORMAT}")
+    ctx.turn.say(f"{question} {_(ADDRESS_FORMAT)}")
 
 
 _ADDRESS = re.compile(
@@ -559,7 +622,7 @@ def payment_methods_named(text: str, methods: list[Any]) -> list[Any]:
 def ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
     methods = selectors.payment_methods_for_bot(customer=customer)
     if not methods:
-        ctx.turn.say("There are no other payment methods saved on your account.")
+        ctx.turn.say(_("There are no other payment methods saved on your account."))
         ctx.state.task = None
         return
     named = payment_methods_named(
@@ -588,8 +651,8 @@ def ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
         return
     task.asking = "payment_method"
     ctx.turn.say(
-        "Which payment method should order "
-        f"{task.order} use? Saved on your account: " + "; ".join(m.label for m in methods) + "."
+        _("Which payment method should order %(number)s use? Saved on your account: %(methods)s.")
+        % {"number": task.order, "methods": "; ".join(m.label for m in methods)}
     )
     ctx.turn.chips(*[m.label for m in methods])
 
@@ -624,7 +687,10 @@ def choose_lines(
     left = _left_to_return(order) if purpose == "return" else {i.pk: i.quantity for i in items}
     items = [i for i in items if left.get(i.pk, 0) > 0]
     if not items:
-        ctx.turn.say(f"Everything on order {order.number} has already been returned.")
+        ctx.turn.say(
+            _("Everything on order %(number)s has already been returned.")
+            % {"number": order.number}
+        )
         ctx.state.task = None
         return None
     picked = items_mod.pick(ctx.text, items)
@@ -645,13 +711,18 @@ def choose_lines(
             picked = items_mod.Picked(with_target, picked.quantities, picked.how)
     if not picked.items:
         task.asking = "item"
-        verb = "return or exchange" if purpose == "return" else "change"
-        ctx.turn.say(
-            f"Which items of order {order.number} would you like to {verb}? "
-            + "; ".join(f"{i.product_name} ({i.variant_label})" for i in items)
-            + "."
-        )
-        ctx.turn.chips(*[i.product_name for i in items[:5]], "All of them")
+        values = {
+            "number": order.number,
+            "items": "; ".join(f"{i.product_name} ({i.variant_label})" for i in items),
+        }
+        if purpose == "return":
+            ask = _(
+                "Which items of order %(number)s would you like to return or exchange? %(items)s."
+            )
+        else:
+            ask = _("Which items of order %(number)s would you like to change? %(items)s.")
+        ctx.turn.say(ask % values)
+        ctx.turn.chips(*[i.product_name for i in items[:5]], _("All of them"))
         return None
     lines = [
         {
@@ -704,24 +775,44 @@ def fill_targets(ctx: Ctx, task: Task, order: Order, *, exchange: bool) -> bool:
         if not others:
             if exchange:
                 ctx.turn.say(
-                    f"There are no other options of {item.product_name} in stock to exchange "
-                    "for, but you can return it for a refund."
+                    _(
+                        "There are no other options of %(product)s in stock to exchange "
+                        "for, but you can return it for a refund."
+                    )
+                    % {"product": item.product_name}
                 )
                 task.slots["kind"] = "return"
                 for other in lines:
                     other["variant_id"], other["variant_label"] = None, ""
                 return True
-            ctx.turn.say(f"There are no other options of {item.product_name} in stock right now.")
+            ctx.turn.say(
+                _("There are no other options of %(product)s in stock right now.")
+                % {"product": item.product_name}
+            )
             ctx.state.task = None
             return False
         task.asking = "variant"
         task.slots["asking_item"] = item.pk
-        lead = f"Sorry, {item.product_name} ({missing.label}) is out of stock. " if missing else ""
+        lead = (
+            _("Sorry, %(product)s (%(option)s) is out of stock.")
+            % {"product": item.product_name, "option": missing.label}
+            + " "
+            if missing
+            else ""
+        )
         ctx.turn.say(
-            f"{lead}Which option of {item.product_name} would you like instead of "
-            f"{item.variant_label}? In stock: "
-            + "; ".join(f"{v.label} ({money(v.price, settings.SHOP_CURRENCY)})" for v in others[:8])
-            + "."
+            lead
+            + _(
+                "Which option of %(product)s would you like instead of %(current)s? "
+                "In stock: %(options)s."
+            )
+            % {
+                "product": item.product_name,
+                "current": item.variant_label,
+                "options": "; ".join(
+                    f"{v.label} ({money(v.price, settings.SHOP_CURRENCY)})" for v in others[:8]
+                ),
+            }
         )
         ctx.turn.chips(*[v.label for v in others[:6]])
         return False
@@ -815,7 +906,7 @@ def settle_money(ctx: Ctx, task: Task, order: Order) -> bool:
     try:
         quote = quote_for(task, order)
     except OrderPolicyError as error:
-        ctx.turn.say(f"Sorry, I can't do that: {error}")
+        ctx.turn.say(_("Sorry, I can't do that: %(error)s") % {"error": error})
         ctx.state.task = None
         return False
     if not quote.charge or task.slots.get("payment_method_id"):
@@ -827,10 +918,14 @@ def settle_money(ctx: Ctx, task: Task, order: Order) -> bool:
         return True
     task.asking = "payment_method"
     ctx.turn.say(
-        f"The new options cost {money(quote.charge, order.currency)} more. Which payment method "
-        "should pay the difference? Saved on your account: "
-        + "; ".join(method_label(m) for m in methods)
-        + "."
+        _(
+            "The new options cost %(amount)s more. Which payment method should pay the "
+            "difference? Saved on your account: %(methods)s."
+        )
+        % {
+            "amount": money(quote.charge, order.currency),
+            "methods": "; ".join(method_label(m) for m in methods),
+        }
     )
     ctx.turn.chips(*[m.label for m in methods])
     return False
@@ -838,7 +933,10 @@ def settle_money(ctx: Ctx, task: Task, order: Order) -> bool:
 
 def method_label(method: Any) -> str:
     if method.kind == "gift_card" and method.gift_card_balance is not None:
-        return f"{method.label} (balance {money(method.gift_card_balance, settings.SHOP_CURRENCY)})"
+        return _("%(method)s (balance %(balance)s)") % {
+            "method": method.label,
+            "balance": money(method.gift_card_balance, settings.SHOP_CURRENCY),
+        }
     return str(method.label)
 
 
@@ -918,15 +1016,23 @@ RETURN_REASONS = {
     r"not (a|really a|much of a) fan|not (really )?my (style|taste|thing)|dislike|"
     r"not for me|(dont|don't) love",
 }
+# The chips' English text, and the reason each means; shown with _(), read with `reason_chip`.
 REASON_CHIPS = {
-    "Too small": "too_small",
-    "Too large": "too_large",
-    "Damaged or defective": "damaged",
-    "Wrong item sent": "wrong_item",
-    "Not as described": "not_as_described",
-    "Changed my mind": "changed_mind",
-    "Other": "other",
+    gettext_noop("Too small"): "too_small",
+    gettext_noop("Too large"): "too_large",
+    gettext_noop("Damaged or defective"): "damaged",
+    gettext_noop("Wrong item sent"): "wrong_item",
+    gettext_noop("Not as described"): "not_as_described",
+    gettext_noop("Changed my mind"): "changed_mind",
+    gettext_noop("Other"): "other",
 }
+
+
+def reason_chip(text: str) -> str | None:
+    """The return reason of a pressed reason chip, in English or translated."""
+    return chip_value(REASON_CHIPS, text)
+
+
 _EXCHANGE = re.compile(
     r"\b(exchange|swap|different size|another size|replace|replacement|smaller one|bigger one|"
     r"new (one|pack|pair))\b",
@@ -972,7 +1078,16 @@ _REFUND_STATUS = re.compile(
     r"\b(where|when|status)\b.{0,30}\b(refund|my return|money)\b|\bget my money\b",
     re.IGNORECASE,
 )
-REFUND_METHOD_CHIPS = {"Original payment method": "original", "Gift card": "gift_card"}
+# Shown with _(), read with `refund_method_chip`.
+REFUND_METHOD_CHIPS = {
+    gettext_noop("Original payment method"): "original",
+    gettext_noop("Gift card"): "gift_card",
+}
+
+
+def refund_method_chip(text: str) -> str | None:
+    """The refund method of a pressed refund chip, in English or translated."""
+    return chip_value(REFUND_METHOD_CHIPS, text)
 
 
 _RETURN_POLICY = re.compile(
@@ -1008,7 +1123,7 @@ def returns(ctx: Ctx) -> None:
             or bool(ctx.state.focus_order)
         ),
         purpose="return",
-        none_text="None of your orders has been delivered yet, so there is nothing to return.",
+        none_text=_("None of your orders has been delivered yet, so there is nothing to return."),
     )
     if order is None:
         return
@@ -1032,14 +1147,25 @@ def returns(ctx: Ctx) -> None:
         return
     if not order.is_returnable():
         deadline = order.return_deadline()
-        ctx.turn.say(
-            f"The {settings.RETURN_WINDOW_DAYS}-day return window for order {order.number} closed"
-            + (f" on {day(deadline)}" if deadline else "")
-            + ", so I can't start a return. If something is wrong with the item, a member of our "
-            "team can take a look."
-        )
+        values = {"days": settings.RETURN_WINDOW_DAYS, "number": order.number}
+        if deadline:
+            closed = _(
+                "The %(days)s-day return window for order %(number)s closed on %(date)s, so I "
+                "can't start a return. If something is wrong with the item, a member of our "
+                "team can take a look."
+            ) % {**values, "date": day(deadline)}
+        else:
+            closed = (
+                _(
+                    "The %(days)s-day return window for order %(number)s closed, so I can't "
+                    "start a return. If something is wrong with the item, a member of our team "
+                    "can take a look."
+                )
+                % values
+            )
+        ctx.turn.say(closed)
         help_link(ctx, "returns-policy")
-        ctx.turn.chips("Talk to a human")
+        ctx.turn.chips(_("Talk to a human"))
         ctx.state.task = None
         return
     task = start_task(ctx, "return", order)
@@ -1072,8 +1198,8 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
         else:
             names = _names_of(order, lines)
             task.asking = "reason"
-            ctx.turn.say(f"What's the reason for returning the {names}?")
-            ctx.turn.chips(*REASON_CHIPS)
+            ctx.turn.say(_("What's the reason for returning the %(names)s?") % {"names": names})
+            ctx.turn.chips(*[_(chip) for chip in REASON_CHIPS])
             return
     if task.slots.get("refused_method"):
         task.slots.pop("refund_method", None)
@@ -1093,17 +1219,22 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
             task.asking = "refund_method"
             refused = task.slots.pop("refused_method", None)
             original = order.payment_method.label if order.payment_method else ""
-            lead = (
-                f"A return can't be refunded to {refused}: it goes back to the original "
-                f"payment method{f' ({original})' if original else ''} or onto a gift card. "
-                if refused
-                else ""
-            )
+            lead = ""
+            if refused and original:
+                lead = _(
+                    "A return can't be refunded to %(refused)s: it goes back to the original "
+                    "payment method (%(original)s) or onto a gift card."
+                ) % {"refused": refused, "original": original}
+            elif refused:
+                lead = _(
+                    "A return can't be refunded to %(refused)s: it goes back to the original "
+                    "payment method or onto a gift card."
+                ) % {"refused": refused}
             ctx.turn.say(
-                f"{lead}Would you like the refund to your original payment method or as a gift "
-                "card?"
+                (lead + " " if lead else "")
+                + _("Would you like the refund to your original payment method or as a gift card?")
             )
-            ctx.turn.chips(*REFUND_METHOD_CHIPS)
+            ctx.turn.chips(*[_(chip) for chip in REFUND_METHOD_CHIPS])
             return
     if task.slots["kind"] == "exchange" and not settle_money(ctx, task, order):
         return
@@ -1144,7 +1275,10 @@ def _size_reason(order: Order, lines: list[dict[str, Any]]) -> str | None:
 def _names_of(order: Order, lines: list[dict[str, Any]]) -> str:
     items = {i.pk: i for i in order.items.all()}
     names = [items[line["item_id"]].product_name for line in lines]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    # Translators: the last two of a list of product names, e.g. "Tote bag, Mug and Lamp".
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 # --- default address ---------------------------------------------------------------------------
@@ -1155,7 +1289,7 @@ def default_address(ctx: Ctx) -> None:
     if customer is None:
         return
     task = start_task(ctx, "default_address", None)
-    ask_address(ctx, task, "What should your new default address be?")
+    ask_address(ctx, task, _("What should your new default address be?"))
 
 
 def account(ctx: Ctx) -> None:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from assistant.flows.confirm import propose
 from assistant.flows.context import (
@@ -88,13 +89,19 @@ def options_count(ctx: Ctx) -> bool:
     currency = settings.SHOP_CURRENCY
     ctx.turn.intent = "product_question"
     ctx.turn.tools.append("catalog")
+    values = {
+        "product": name,
+        "count": len(variants),
+        "in_stock": len(in_stock),
+        "options": facts.semicolon_list(f"{v.label} {money(v.price, currency)}" for v in in_stock),
+    }
     ctx.turn.say(
-        f"{name} comes in {len(variants)} options, {len(in_stock)} of them in stock"
-        + (
-            ": " + "; ".join(f"{v.label} {money(v.price, currency)}" for v in in_stock) + "."
+        (
+            _("%(product)s comes in %(count)s options, %(in_stock)s of them in stock: %(options)s.")
             if in_stock
-            else "."
-        ),
+            else _("%(product)s comes in %(count)s options, %(in_stock)s of them in stock.")
+        )
+        % values,
         keep=(name,),
     )
     ctx.state.shown_products = [product_id]
@@ -126,18 +133,30 @@ def price_question(ctx: Ctx, label: str) -> bool:
             ctx.turn.intent = "order_status"
             items = list(order.items.all())
             ctx.turn.say(
-                f"In order {order.number}: {facts.priced_items_line(order)}; total "
-                f"{money(order.grand_total, order.currency)}.",
+                _("In order %(number)s: %(items)s; total %(total)s.")
+                % {
+                    "number": order.number,
+                    "items": facts.priced_items_line(order),
+                    "total": money(order.grand_total, order.currency),
+                },
                 keep=(order.number,),
             )
             if extreme:
                 pick = (max if _DEAR.search(extreme.group(0)) else min)(
                     items, key=lambda i: i.unit_price
                 )
-                word = "most expensive" if _DEAR.search(extreme.group(0)) else "cheapest"
+                said = (
+                    _("The most expensive item was %(product)s (%(variant)s) at %(price)s.")
+                    if _DEAR.search(extreme.group(0))
+                    else _("The cheapest item was %(product)s (%(variant)s) at %(price)s.")
+                )
                 ctx.turn.say(
-                    f"The {word} item was {pick.product_name} ({pick.variant_label}) at "
-                    f"{money(pick.unit_price, order.currency)}."
+                    said
+                    % {
+                        "product": pick.product_name,
+                        "variant": pick.variant_label,
+                        "price": money(pick.unit_price, order.currency),
+                    }
                 )
             ctx.state.focus_order = order.number
             return True
@@ -157,20 +176,29 @@ def price_question(ctx: Ctx, label: str) -> bool:
     best = ordered[0]
     currency = settings.SHOP_CURRENCY
     label_text = f" ({best.label})" if best.label else ""
-    word = "most expensive" if dear else "cheapest"
+    said = (
+        # Translators: %(variant)s is empty or " (colour / size)", with its leading space.
+        _("The most expensive in stock is %(product)s%(variant)s at %(price)s.")
+        if dear
+        else _("The cheapest in stock is %(product)s%(variant)s at %(price)s.")
+    )
     ctx.turn.intent = "product_question"
     ctx.turn.tools.append("catalog")
     ctx.turn.say(
-        f"The {word} in stock is {best.product.name}{label_text} at {money(best.price, currency)}.",
+        said
+        % {
+            "product": best.product.name,
+            "variant": label_text,
+            "price": money(best.price, currency),
+        },
         keep=(best.product.name,),
     )
     others = ordered[1:6]
     if others:
-        ctx.turn.say(
-            "Other options in stock: "
-            + "; ".join(f"{v.product.name} ({v.label}) {money(v.price, currency)}" for v in others)
-            + "."
+        listed = facts.semicolon_list(
+            f"{v.product.name} ({v.label}) {money(v.price, currency)}" for v in others
         )
+        ctx.turn.say(_("Other options in stock: %(options)s.") % {"options": listed})
     ctx.state.shown_products = list(dict.fromkeys(v.product_id for v in ordered))[:6]
     return True
 
@@ -182,14 +210,24 @@ def payment_issue(ctx: Ctx) -> None:
         if order is not None:
             ctx.turn.tools.append("order_lookup")
             if facts.is_paid(order):
-                method = f" with {order.payment_method.label}" if order.payment_method else ""
-                ctx.turn.say(
-                    f"Order {order.number} is paid: {money(facts.net_paid(order), order.currency)}"
-                    f"{method}. It is {order.get_status_display().lower()}.",
-                    keep=(order.number,),
+                values = {
+                    "number": order.number,
+                    "amount": money(facts.net_paid(order), order.currency),
+                    "method": order.payment_method.label if order.payment_method else "",
+                    "status": order.get_status_display().lower(),
+                }
+                said = (
+                    _("Order %(number)s is paid: %(amount)s with %(method)s. It is %(status)s.")
+                    if order.payment_method
+                    else _("Order %(number)s is paid: %(amount)s. It is %(status)s.")
                 )
+                ctx.turn.say(said % values, keep=(order.number,))
             elif order.status == OrderStatus.PENDING:
-                pay_link(ctx, order, intro=f"Order {order.number} hasn't been paid yet.")
+                pay_link(
+                    ctx,
+                    order,
+                    intro=_("Order %(number)s hasn't been paid yet.") % {"number": order.number},
+                )
             else:
                 facts.order_summary(ctx.turn, order)
             ctx.state.focus_order = order.number
@@ -204,7 +242,11 @@ def payment_issue(ctx: Ctx) -> None:
             and (not ctx.ent.order_numbers or o.number in ctx.ent.order_numbers)
         ]
         if pending:
-            pay_link(ctx, pending[0], intro=f"Order {pending[0].number} is waiting for payment.")
+            pay_link(
+                ctx,
+                pending[0],
+                intro=_("Order %(number)s is waiting for payment.") % {"number": pending[0].number},
+            )
             answered = True
     if not answered:
         answer_from_help(ctx)
@@ -243,16 +285,22 @@ def recommend(ctx: Ctx, *, query: str | None = None) -> None:
         return
     if not recs:
         ctx.turn.say(
-            "I couldn't find anything in stock that matches. Try a different price range, size "
-            "or colour?"
+            _(
+                "I couldn't find anything in stock that matches. Try a different price range, "
+                "size or colour?"
+            )
         )
         return
-    ctx.turn.say("Here are some picks:" if len(recs) > 1 else "Here's a pick:")
+    ctx.turn.say(_("Here are some picks:") if len(recs) > 1 else _("Here's a pick:"))
     for rec in recs:
-        ctx.turn.say(f"{rec.name}: {rec.reason}.", keep=(rec.name,))
+        ctx.turn.say(
+            # Translators: %(reason)s is "Rated 4.6/5 · Footwear · in stock · $89.00".
+            _("%(product)s: %(reason)s.") % {"product": rec.name, "reason": rec.reason},
+            keep=(rec.name,),
+        )
     ctx.turn.attachments.append({"type": "products", "items": [knowledge.card(r) for r in recs]})
     ctx.state.shown_products = [r.product_id for r in recs]
-    ctx.turn.chips(*[f"Buy the {r.name}" for r in recs[:3]])
+    ctx.turn.chips(*[_("Buy the %(product)s") % {"product": r.name} for r in recs[:3]])
     ctx.turn.llm_ok = True
 
 
@@ -266,15 +314,24 @@ def product_question(ctx: Ctx) -> None:
             price = (
                 money(prices[0], settings.SHOP_CURRENCY)
                 if len(prices) == 1
-                else f"{money(prices[0], settings.SHOP_CURRENCY)} to "
-                f"{money(prices[-1], settings.SHOP_CURRENCY)}"
+                # Translators: a price range, "$20.00 to $35.00".
+                else _("%(low)s to %(high)s")
+                % {
+                    "low": money(prices[0], settings.SHOP_CURRENCY),
+                    "high": money(prices[-1], settings.SHOP_CURRENCY),
+                }
             )
             in_stock = [v.label for v in variants if v.stock > 0 and v.label]
-            ctx.turn.say(f"{product.name} costs {price}.", keep=(product.name,))
+            ctx.turn.say(
+                _("%(product)s costs %(price)s.") % {"product": product.name, "price": price},
+                keep=(product.name,),
+            )
             if in_stock:
-                ctx.turn.say("In stock: " + ", ".join(in_stock[:10]) + ".")
+                ctx.turn.say(
+                    _("In stock: %(options)s.") % {"options": facts.comma_list(in_stock[:10])}
+                )
             elif not any(v.stock > 0 for v in variants):
-                ctx.turn.say("It's out of stock right now.")
+                ctx.turn.say(_("It's out of stock right now."))
             from django.urls import reverse
 
             ctx.turn.link(product.name, reverse("shop:product_detail", args=[product.slug]))
@@ -316,7 +373,7 @@ def place_order(ctx: Ctx) -> None:
         if index < len(ctx.state.shown_products):
             product_id = ctx.state.shown_products[index]
     if product_id is None:
-        ctx.turn.say("Which product would you like to buy? Tell me what you're looking for.")
+        ctx.turn.say(_("Which product would you like to buy? Tell me what you're looking for."))
         ctx.state.task = Task(name="place_order", asking="product")
         return
     customer = need_customer(ctx)
@@ -327,9 +384,11 @@ def place_order(ctx: Ctx) -> None:
             if ctx.turn.parts:
                 ctx.turn.parts.pop()
             ctx.turn.say(
-                "Happy to help you order that. What's your email address? If you've ordered "
-                "with us before, I'll also need your full name or an order number; if you're "
-                "new, I'll set up your account with this order."
+                _(
+                    "Happy to help you order that. What's your email address? If you've ordered "
+                    "with us before, I'll also need your full name or an order number; if you're "
+                    "new, I'll set up your account with this order."
+                )
             )
         return
     task = start_task(ctx, "place_order", None, product_id=product_id)
@@ -340,14 +399,14 @@ def place_order(ctx: Ctx) -> None:
 def order_fill(ctx: Ctx, task: Task, customer: Customer) -> None:
     variants = selectors.product_variants_for_bot(product_id=task.slots["product_id"])
     if not variants:
-        ctx.turn.say("Sorry, that product is no longer sold.")
+        ctx.turn.say(_("Sorry, that product is no longer sold."))
         ctx.state.task = None
         return
     name = variants[0].product.name
     if "variant_id" not in task.slots:
         in_stock = [v for v in variants if v.stock > 0]
         if not in_stock:
-            ctx.turn.say(f"Sorry, {name} is out of stock right now.")
+            ctx.turn.say(_("Sorry, %(product)s is out of stock right now.") % {"product": name})
             ctx.state.task = None
             return
         chosen = in_stock[0] if len(in_stock) == 1 and len(variants) == 1 else None
@@ -360,9 +419,8 @@ def order_fill(ctx: Ctx, task: Task, customer: Customer) -> None:
         if chosen is None:
             task.asking = "variant"
             ctx.turn.say(
-                f"Which option of {name} would you like? In stock: "
-                + ", ".join(v.label for v in in_stock[:10])
-                + "."
+                _("Which option of %(product)s would you like? In stock: %(options)s.")
+                % {"product": name, "options": facts.comma_list(v.label for v in in_stock[:10])}
             )
             ctx.turn.chips(*[v.label for v in in_stock[:6]])
             return
@@ -370,7 +428,7 @@ def order_fill(ctx: Ctx, task: Task, customer: Customer) -> None:
         task.slots["variant_label"] = chosen.label
     default = customer.addresses.filter(is_default=True).first()
     if default is None and "address" not in task.slots:
-        ask_address(ctx, task, "Where should we ship it?")
+        ask_address(ctx, task, _("Where should we ship it?"))
         return
     propose(ctx)
 

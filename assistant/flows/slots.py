@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from assistant.flows import items as items_mod
 from assistant.flows.confirm import bare_no, propose
 from assistant.flows.context import FIRST, Ctx
@@ -16,17 +19,19 @@ from assistant.flows.orders_flow import (
     ADDRESS_WORDS,
     CANCEL_REASONS,
     PAYMENT_WORDS,
-    REASON_CHIPS,
     REFUND_METHOD_CHIPS,
     address_by_reference,
     address_in,
     ask_address,
     ask_payment,
     cancel_reason_from,
+    change_chip,
     note_payment_method,
     parse_address,
     payment_methods_named,
+    reason_chip,
     reason_from,
+    refund_method_chip,
     return_fill,
     return_kind_switch,
     swap_fill,
@@ -43,12 +48,17 @@ _STREET_ONLY = re.compile(
     re.I,
 )
 _THANKS_ONLY = re.compile(r"\W*(thanks?( you)?( so much| a lot)?|thx|ty|cheers)\W*")
+# The answer to "thanks" while a question is open, by the slot it asked for; shown with _().
 _WAITING_FOR = {
-    "address": "the new address",
-    "variant": "the option you'd like",
-    "payment_method": "which payment method to use",
-    "refund_method": "where the refund should go",
-    "item": "which items you mean",
+    "address": gettext_noop("You're welcome! When you're ready, send me the new address."),
+    "variant": gettext_noop("You're welcome! When you're ready, send me the option you'd like."),
+    "payment_method": gettext_noop(
+        "You're welcome! When you're ready, send me which payment method to use."
+    ),
+    "refund_method": gettext_noop(
+        "You're welcome! When you're ready, send me where the refund should go."
+    ),
+    "item": gettext_noop("You're welcome! When you're ready, send me which items you mean."),
 }
 _HOLD = re.compile(
     r"\W*(no+,?\s*|um+,?\s*|oh,?\s*|hmm+,?\s*)?(wait|hold on|hang on|one (sec|second|moment|min)|"
@@ -81,17 +91,17 @@ def fill_task(ctx: Ctx) -> bool:
     if _THANKS_ONLY.fullmatch(text.lower()) and asking in _WAITING_FOR:
         # "thanks" while asked for an address is no address: the question stays open.
         ctx.turn.intent = "thanks"
-        ctx.turn.say(f"You're welcome! When you're ready, send me {_WAITING_FOR[asking]}.")
+        ctx.turn.say(_(_WAITING_FOR[asking]))
         return True
     if _HOLD.fullmatch(text.lower()):
         # "no wait, hold on": a pause, not an answer; the question stays open.
         ctx.turn.intent = "hold"
-        ctx.turn.say("Sure, take your time. I'll keep your request open.")
+        ctx.turn.say(_("Sure, take your time. I'll keep your request open."))
         return True
     if bare_no(text):
         ctx.state.task = None
         ctx.turn.intent = "cancel_task"
-        ctx.turn.say("OK, I've left everything as it was. Anything else I can help with?")
+        ctx.turn.say(_("OK, I've left everything as it was. Anything else I can help with?"))
         return True
     ctx.turn.intent = f"{task.name}:{asking}"
     if asking == "order":
@@ -99,7 +109,7 @@ def fill_task(ctx: Ctx) -> bool:
             if switching:
                 ctx.state.task = None
                 return False
-            ctx.turn.say("Which order do you mean? You can send its number, like SD-100123.")
+            ctx.turn.say(_("Which order do you mean? You can send its number, like SD-100123."))
             return True
         task.asking = None
         HANDLERS[_TASK_INTENT[task.name]](ctx)
@@ -138,7 +148,7 @@ def fill_task(ctx: Ctx) -> bool:
         return_fill(ctx, task, order)
         return True
     if asking == "reason":
-        chip = REASON_CHIPS.get(text) if task.name == "return" else None
+        chip = reason_chip(text) if task.name == "return" else None
         if task.name == "return":
             reason = chip or reason_from(text)
             if reason is None:
@@ -152,10 +162,18 @@ def fill_task(ctx: Ctx) -> bool:
             if order is not None:
                 return_fill(ctx, task, order)
             return True
-        if switching and prediction.label not in ("cancel_order", "complaint"):
+        said = text.lower().strip(" .!")
+        chip = next((c for c in CANCEL_REASONS if said in (c.lower(), _(c).lower())), None)
+        # A chip pressed in the customer's language (not English) answers the question, whatever
+        # the classifier makes of its words; English text is read exactly as before.
+        translated_chip = chip is not None and said != chip.lower()
+        if (
+            switching
+            and not translated_chip
+            and prediction.label not in ("cancel_order", "complaint")
+        ):
             ctx.state.task = None
             return False
-        chip = next((c for c in CANCEL_REASONS if c.lower() == text.lower().strip(" .!")), None)
         task.slots["reason"] = (
             (chip or "").lower()
             or cancel_reason_from(text)
@@ -165,7 +183,7 @@ def fill_task(ctx: Ctx) -> bool:
         propose(ctx)
         return True
     if asking == "refund_method":
-        method = REFUND_METHOD_CHIPS.get(text)
+        method = refund_method_chip(text)
         if method is None:
             if re.search(r"\b(gift|store credit|credit)\b", text, re.I):
                 method = "gift_card"
@@ -177,8 +195,8 @@ def fill_task(ctx: Ctx) -> bool:
             if switching:
                 ctx.state.task = None
                 return False
-            ctx.turn.say("Original payment method or gift card?")
-            ctx.turn.chips(*REFUND_METHOD_CHIPS)
+            ctx.turn.say(_("Original payment method or gift card?"))
+            ctx.turn.chips(*[_(chip) for chip in REFUND_METHOD_CHIPS])
             return True
         task.slots["refund_method"] = method
         note_payment_method(ctx, task)
@@ -227,13 +245,13 @@ def fill_task(ctx: Ctx) -> bool:
         if address is None and not partial and _STREET_ONLY.fullmatch(text):
             # "21 Quay St" now, "Brooklyn, NY 11201" next: an address over two messages.
             task.slots["address_start"] = text[:200]
-            ctx.turn.say("Thanks. And the city, state and zip code (and the country if not US)?")
+            ctx.turn.say(_("Thanks. And the city, state and zip code (and the country if not US)?"))
             return True
         if address is None:
             if switching:
                 ctx.state.task = None
                 return False
-            ctx.turn.say("Sorry, I couldn't read that address. " + ADDRESS_FORMAT)
+            ctx.turn.say(_("Sorry, I couldn't read that address.") + " " + _(ADDRESS_FORMAT))
             return True
         task.slots["address"] = address
         task.asking = None
@@ -246,7 +264,7 @@ def fill_task(ctx: Ctx) -> bool:
             if switching:
                 ctx.state.task = None
                 return False
-            ctx.turn.say("Which one? Please pick one of the saved payment methods.")
+            ctx.turn.say(_("Which one? Please pick one of the saved payment methods."))
             ctx.turn.chips(*[m.label for m in methods])
             return True
         task.slots["payment_method_id"] = chosen[0].pk
@@ -263,8 +281,10 @@ def fill_task(ctx: Ctx) -> bool:
         if order is None:
             ctx.state.task = None
             return False
+        chip = change_chip(text)  # a chip of the question, pressed in any language
         if (
-            re.search(r"\b(size|colou?r|item|option|model|version)\b", text, re.I)
+            chip == "swap"
+            or re.search(r"\b(size|colou?r|item|option|model|version)\b", text, re.I)
             or ctx.ent.sizes
             or ctx.ent.colours
             or items_mod.named_items(text, list(order.items.all()))
@@ -272,10 +292,15 @@ def fill_task(ctx: Ctx) -> bool:
             task.name = "swap"
             task.asking = None
             swap_fill(ctx, task, order)
-        elif ADDRESS_WORDS.search(text):
+        elif chip == "address" or ADDRESS_WORDS.search(text):
             task.name = "address"
-            ask_address(ctx, task, f"What's the new shipping address for order {order.number}?")
-        elif PAYMENT_WORDS.search(text):
+            ask_address(
+                ctx,
+                task,
+                _("What's the new shipping address for order %(number)s?")
+                % {"number": order.number},
+            )
+        elif chip == "payment" or PAYMENT_WORDS.search(text):
             task.name = "payment"
             ask_payment(ctx, task, customer)
         else:

@@ -3,9 +3,12 @@ the text and adds what it states to the turn, so the draft is grounded by constr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assistant.replies.turn import Turn, day, money
 from orders.models import (
@@ -19,12 +22,24 @@ from orders.models import (
 )
 
 
+def comma_list(items: Iterable[str]) -> str:
+    """Items joined as the active language lists them: "a, b, c" (in Chinese "a、b、c")."""
+    # Translators: joins the items of a list ("1 × Tee, 2 × Mug").
+    return pgettext("list separator", ", ").join(items)
+
+
+def semicolon_list(items: Iterable[str]) -> str:
+    """Items that have commas of their own joined: "a; b; c"."""
+    # Translators: joins the items of a list whose items may have commas of their own.
+    return pgettext("list separator", "; ").join(items)
+
+
 def items_line(order: Order) -> str:
     parts = []
     for item in order.items.all():
         label = f" ({item.variant_label})" if item.variant_label else ""
         parts.append(f"{item.quantity} × {item.product_name}{label}")
-    return ", ".join(parts)
+    return comma_list(parts)
 
 
 def net_paid(order: Order) -> Decimal:
@@ -40,11 +55,18 @@ def priced_items_line(order: Order) -> str:
     """ "1 × Water Bottle (blue / 750ml) at $28.00, 2 × Tank Top (white / M) at $18.00 each"."""
     parts = []
     for item in order.items.all():
-        label = f" ({item.variant_label})" if item.variant_label else ""
-        each = " each" if item.quantity > 1 else ""
-        price = money(item.unit_price, order.currency)
-        parts.append(f"{item.quantity} × {item.product_name}{label} at {price}{each}")
-    return ", ".join(parts)
+        values = {
+            "quantity": item.quantity,
+            "product": item.product_name,
+            "variant": f" ({item.variant_label})" if item.variant_label else "",
+            "price": money(item.unit_price, order.currency),
+        }
+        if item.quantity > 1:
+            # Translators: %(variant)s is empty or " (colour / size)", with its leading space.
+            parts.append(_("%(quantity)s × %(product)s%(variant)s at %(price)s each") % values)
+        else:
+            parts.append(_("%(quantity)s × %(product)s%(variant)s at %(price)s") % values)
+    return comma_list(parts)
 
 
 def is_paid(order: Order) -> bool:
@@ -55,24 +77,34 @@ def is_paid(order: Order) -> bool:
 def order_summary(turn: Turn, order: Order, *, prices: bool = True) -> None:
     status = order.get_status_display()
     turn.say(
-        f"Order {order.number}, placed {day(order.placed_at)}, is {status.lower()}.",
+        _("Order %(number)s, placed %(date)s, is %(status)s.")
+        % {"number": order.number, "date": day(order.placed_at), "status": status.lower()},
         keep=(order.number, status.lower()),
     )
     listing = priced_items_line(order) if prices else items_line(order)
-    turn.say(f"It has {listing}, total {money(order.grand_total, order.currency)}.")
+    turn.say(
+        _("It has %(items)s, total %(total)s.")
+        % {"items": listing, "total": money(order.grand_total, order.currency)}
+    )
     if order.status == OrderStatus.CANCELLED and order.cancelled_at:
-        turn.say(f"It was cancelled on {day(order.cancelled_at)}.")
+        turn.say(_("It was cancelled on %(date)s.") % {"date": day(order.cancelled_at)})
     elif order.status == OrderStatus.PENDING and is_paid(order):
-        method = f" with {order.payment_method.label}" if order.payment_method else ""
-        turn.say(f"It is paid{method} and waiting to be processed; it hasn't shipped yet.")
+        if order.payment_method:
+            turn.say(
+                _("It is paid with %(method)s and waiting to be processed; it hasn't shipped yet.")
+                % {"method": order.payment_method.label}
+            )
+        else:
+            turn.say(_("It is paid and waiting to be processed; it hasn't shipped yet."))
     elif order.status == OrderStatus.PENDING:
-        turn.say("We haven't received the payment for it yet.")
+        turn.say(_("We haven't received the payment for it yet."))
 
 
 def shipping_address(turn: Turn, order: Order) -> None:
     if order.shipping_address:
         turn.say(
-            f"Order {order.number} ships to {address_line(order.shipping_address)}.",
+            _("Order %(number)s ships to %(address)s.")
+            % {"number": order.number, "address": address_line(order.shipping_address)},
             keep=(order.number,),
         )
 
@@ -88,39 +120,66 @@ def tracking(turn: Turn, order: Order, *, after_summary: bool = False) -> None:
         status = order.get_status_display().lower()
         if order.status in (OrderStatus.PENDING, OrderStatus.PROCESSING):
             turn.say(
-                f"Order {order.number} hasn't shipped yet: it is {status}. You'll get a tracking "
-                "number as soon as it leaves our warehouse.",
+                _(
+                    "Order %(number)s hasn't shipped yet: it is %(status)s. You'll get a tracking "
+                    "number as soon as it leaves our warehouse."
+                )
+                % {"number": order.number, "status": status},
                 keep=(order.number,),
             )
         else:
-            turn.say(f"Order {order.number} is {status} and has no shipment.", keep=(order.number,))
+            turn.say(
+                _("Order %(number)s is %(status)s and has no shipment.")
+                % {"number": order.number, "status": status},
+                keep=(order.number,),
+            )
         return
     carrier = shipment.get_carrier_display()
-    subject = "It" if after_summary else f"Order {order.number}"
-    turn.say(
-        f"{subject} shipped with {carrier} on {day(shipment.shipped_at)}, tracking "
-        f"number {shipment.tracking_number}.",
-        keep=(order.number, shipment.tracking_number),
-    )
+    shipped = {
+        "number": order.number,
+        "carrier": carrier,
+        "date": day(shipment.shipped_at),
+        "tracking": shipment.tracking_number,
+    }
+    if after_summary:
+        said = _("It shipped with %(carrier)s on %(date)s, tracking number %(tracking)s.") % shipped
+    else:
+        said = (
+            _(
+                "Order %(number)s shipped with %(carrier)s on %(date)s, tracking number "
+                "%(tracking)s."
+            )
+            % shipped
+        )
+    turn.say(said, keep=(order.number, shipment.tracking_number))
     events = list(shipment.events.all())
     if events:
         last = events[-1]
-        where = f" in {last.location}" if last.location else ""
-        turn.say(f"Latest update ({day(last.occurred_at)}): {last.description}{where}.")
+        update = {"date": day(last.occurred_at), "description": last.description}
+        if last.location:
+            turn.say(
+                _("Latest update (%(date)s): %(description)s in %(location)s.")
+                % {**update, "location": last.location}
+            )
+        else:
+            turn.say(_("Latest update (%(date)s): %(description)s.") % update)
     if shipment.delivered_at or order.status == OrderStatus.DELIVERED:
         delivered = shipment.delivered_at or order.delivered_at
         if delivered:
-            turn.say(f"It was delivered on {day(delivered)}.")
+            turn.say(_("It was delivered on %(date)s.") % {"date": day(delivered)})
     elif shipment.estimated_delivery:
         if shipment.estimated_delivery < timezone.localdate():
             turn.say(
-                f"It was expected by {day(shipment.estimated_delivery)}, so it's running late."
+                _("It was expected by %(date)s, so it's running late.")
+                % {"date": day(shipment.estimated_delivery)}
             )
             turn.tools.append("late_parcel")
         else:
-            turn.say(f"Estimated delivery: {day(shipment.estimated_delivery)}.")
+            turn.say(
+                _("Estimated delivery: %(date)s.") % {"date": day(shipment.estimated_delivery)}
+            )
     if shipment.tracking_url:
-        turn.link(f"Track with {carrier}", shipment.tracking_url)
+        turn.link(_("Track with %(carrier)s") % {"carrier": carrier}, shipment.tracking_url)
 
 
 def order_choice(order: Order) -> str:
@@ -134,21 +193,27 @@ def address_line(data: dict[str, str]) -> str:
 
 def return_summary(turn: Turn, rma: ReturnRequest) -> None:
     status = rma.get_status_display()
-    kind = "exchange" if rma.kind == "exchange" else "return"
-    turn.say(
-        f"Your {kind} {rma.rma_number} for order {rma.order.number} is {status.lower()} "
-        f"(opened {day(rma.created_at)}).",
-        keep=(rma.rma_number,),
-    )
+    opened = {
+        "rma": rma.rma_number,
+        "number": rma.order.number,
+        "status": status.lower(),
+        "date": day(rma.created_at),
+    }
+    if rma.kind == "exchange":
+        said = _("Your exchange %(rma)s for order %(number)s is %(status)s (opened %(date)s).")
+    else:
+        said = _("Your return %(rma)s for order %(number)s is %(status)s (opened %(date)s).")
+    turn.say(said % opened, keep=(rma.rma_number,))
     if rma.kind == "return" and rma.refund_amount:
         method = rma.get_refund_method_display().lower()
+        amount = money(rma.refund_amount, rma.order.currency)
         if rma.status == "refunded" and rma.resolved_at:
             turn.say(
-                f"We refunded {money(rma.refund_amount, rma.order.currency)} to your {method} on "
-                f"{day(rma.resolved_at)}."
+                _("We refunded %(amount)s to your %(method)s on %(date)s.")
+                % {"amount": amount, "method": method, "date": day(rma.resolved_at)}
             )
         else:
             turn.say(
-                f"The refund will be {money(rma.refund_amount, rma.order.currency)} to your "
-                f"{method}."
+                _("The refund will be %(amount)s to your %(method)s.")
+                % {"amount": amount, "method": method}
             )

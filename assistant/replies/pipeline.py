@@ -19,13 +19,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assistant.flows.engine import respond
 from assistant.llm import LLMError, LLMTimeout, generation_settings, get_backend
 from assistant.replies import grounding
 from assistant.replies.prompts import rewrite_prompt
-from assistant.replies.turn import Turn
+from assistant.replies.turn import Turn, django_language
+from assistant.understanding import chinese
 from assistant.wording import gate, policy
 from assistant.wording.kinds import turn_kind
 from chatbot import events, services
@@ -98,6 +99,12 @@ def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Messa
     events.publish(conversation.pk, events.typing_event(True))
     started = time.monotonic()
     typing = True
+    # The reply follows the customer's language: the widget's, or the message's when the
+    # customer switches ("我想退货" in an English widget is answered in Chinese).
+    said = chinese.message_language(question.text)
+    if said is not None and said != conversation.language:
+        services.conversation_set_language(conversation_id=conversation.pk, language=said)
+        conversation.language = said
     lang = conversation.language if conversation.language in APOLOGY else "en"
     try:
         turn = _turn_for(question=question, reply=reply)
@@ -181,7 +188,8 @@ def _turn_for(*, question: Message, reply: Message) -> Turn:
         if isinstance(stored, dict):
             turn = Turn(**stored)
         else:
-            turn = respond(message=question)
+            with translation.override(django_language(question.conversation.language)):
+                turn = respond(message=question)
             metadata = {**(metadata if isinstance(metadata, dict) else {}), "turn": asdict(turn)}
             Message.objects.filter(pk=reply.pk).update(metadata=metadata, updated_at=timezone.now())
     reply.metadata = {**reply.metadata, "turn": asdict(turn)}

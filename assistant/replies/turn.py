@@ -8,16 +8,38 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+# In Chinese, "$" alone could be any dollar: the US one is written US$, as Chinese shops do; the
+# yuan is ¥.
+CURRENCY_SYMBOLS_ZH = {**CURRENCY_SYMBOLS, "USD": "US$", "CNY": "¥", "HKD": "HK$"}
+
+
+def chinese_active() -> bool:
+    return (translation.get_language() or "").lower().startswith("zh")
+
+
+def django_language(language: str) -> str:
+    """A conversation's language ("en", "zh-Hans") as Django names it ("en", "zh-hans")."""
+    return "zh-hans" if language.lower().startswith("zh") else "en"
 
 
 def money(amount: Decimal, currency: str = "USD") -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
+    """An amount as the active language writes it: $1,234.50, or US$1,234.50 in Chinese."""
+    symbols = CURRENCY_SYMBOLS_ZH if chinese_active() else CURRENCY_SYMBOLS
+    symbol = symbols.get(currency)
     return f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}"
 
 
 def day(value: dt.date | dt.datetime) -> str:
+    """A date as the active language writes it: August 3, 2026, or 2026年8月3日."""
+    if chinese_active():
+        return f"{value.year}年{value.month}月{value.day}日"
     return f"{value:%B} {value.day}, {value.year}"
+
+
+_CJK_END = ("。", "！", "？", "：", "；", "）", "」", "”")
 
 
 @dataclass
@@ -61,7 +83,13 @@ class Turn:
 
     @property
     def text(self) -> str:
-        return " ".join(p.strip() for p in self.parts if p.strip())
+        # Chinese sentences follow each other without a space ("已发货。跟踪号…").
+        text = ""
+        for part in (p.strip() for p in self.parts):
+            if part:
+                joined = text and not text.endswith(_CJK_END)
+                text = f"{text} {part}" if joined else text + part
+        return text
 
     def all_attachments(self) -> list[dict[str, Any]]:
         out = list(self.attachments)

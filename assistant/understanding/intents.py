@@ -35,13 +35,23 @@ from scipy import sparse  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-from assistant.understanding import encoder
+from assistant.understanding import chinese, encoder
 from assistant.understanding.entities import normalize
 from chatbot.models import Intent, IntentExample
 
 log = logging.getLogger(__name__)
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "intents.jsonl"
+# Simplified Chinese (and mixed Chinese/English) messages, read through `chinese.reading`.
+ZH_DATA_FILE: Path | None = Path(__file__).resolve().parent / "data" / "intents_zh.jsonl"
+
+
+def data_files() -> tuple[Path, ...]:
+    """The project's training files: English, and Chinese (read at call time, so a test can
+    put its own files in their place)."""
+    return tuple(p for p in (DATA_FILE, ZH_DATA_FILE) if p is not None)
+
+
 SPLITS = ("train", "test")
 NOT_SURE = "not_sure"
 
@@ -143,7 +153,11 @@ def file_embeddings(path: Path) -> tuple[list[Example], Matrix]:
     examples = examples_parse(data, source=str(path))
     # Named after the file's path too, so caching another file never evicts this one's.
     stem = f"{path.stem}-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}"
-    digest = hashlib.sha256(encoder.model_id().encode() + b"\0" + data).hexdigest()[:20]
+    # A file with Chinese is read through the lexicon, so its version is part of the key.
+    reading = chinese.VERSION if chinese.is_chinese(data.decode("utf-8", "replace")) else ""
+    digest = hashlib.sha256(
+        encoder.model_id().encode() + b"\0" + reading.encode() + b"\0" + data
+    ).hexdigest()[:20]
     cache = _cache_dir() / f"{stem}-{digest}.npy"
     try:
         vectors = np.load(cache)
@@ -154,12 +168,19 @@ def file_embeddings(path: Path) -> tuple[list[Example], Matrix]:
         pass
     except (OSError, ValueError) as error:  # a truncated or foreign file: just encode again
         log.warning("Ignoring unreadable %s: %s", cache, error)
-    vectors = encoder.encode([e.text for e in examples])
+    vectors = encode([e.text for e in examples])
     save_atomic(cache, vectors)
     for old in cache.parent.glob(f"{stem}-*.npy"):
         if old != cache:
             old.unlink(missing_ok=True)
     return examples, vectors
+
+
+def encode(texts: Sequence[str]) -> Matrix:
+    """The sentence embeddings of messages as the classifier reads them: a Chinese message
+    through its English reading (`chinese.reading`), so the English encoder carries its meaning
+    too."""
+    return encoder.encode([chinese.reading(t) for t in texts])
 
 
 def save_atomic(path: Path, array: Matrix) -> None:
@@ -226,7 +247,7 @@ class IntentClassifier:
     ) -> IntentClassifier:
         texts = [e.text for e in examples]
         if vectors is None:
-            vectors = encoder.encode(texts)
+            vectors = encode(texts)
         return cls(texts, [e.label for e in examples], vectors, **kwargs)
 
     def _features(self, texts: Sequence[str], vectors: Matrix, *, fit: bool = False) -> Any:
@@ -278,43 +299,46 @@ class IntentClassifier:
         return predictions
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
-        return self.predict_encoded(texts, encoder.encode(texts)) if texts else []
+        return self.predict_encoded(texts, encode(texts)) if texts else []
 
     def predict(self, text: str) -> Prediction:
         return self.predict_many([text])[0]
 
 
 def _preprocess(text: str) -> str:
-    """For the n-grams: full-width to ASCII, lower case, every digit a 0, so "SD-100123" and
-    "SD-204518" are the same feature."""
-    return re.sub(r"\d", "0", normalize(text).lower())
+    """For the n-grams: the English reading of Chinese, full-width to ASCII, lower case, every
+    digit a 0, so "SD-100123" and "SD-204518" are the same feature."""
+    return re.sub(r"\d", "0", normalize(chinese.reading(text)).lower())
 
 
 def classifier_train(
     *,
-    path: Path | None = None,
+    path: Path | Sequence[Path] | None = None,
     splits: Iterable[str] = ("train",),
     include_database: bool = True,
 ) -> IntentClassifier:
-    """A classifier trained on the lines of `splits` of `path` (default: the project's
-    DATA_FILE), plus the active database examples, which win over a file line with the same
-    text (that is how staff correct a label)."""
+    """A classifier trained on the lines of `splits` of `path` (a file or several; default: the
+    project's `data_files()`, English and Chinese), plus the active database examples, which
+    win over a file line with the same text (that is how staff correct a label)."""
     wanted = set(splits)
     taught = database_examples() if include_database else []
     # A trained classifier is cached on disk under what it learned from (the file's bytes, the
     # splits, the taught examples, the encoder), so a worker that starts, or a process whose
     # examples come back as they were, loads it in milliseconds instead of fitting for seconds.
-    source = path or DATA_FILE
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError as error:
-        raise DataFileError(f"No such file: {source}") from error
+    sources = [path] if isinstance(path, Path) else list(path or data_files())
+    contents = []
+    for source in sources:
+        try:
+            contents.append(source.read_bytes())
+        except FileNotFoundError as error:
+            raise DataFileError(f"No such file: {source}") from error
     key = hashlib.sha256(
         b"\0".join(
             [
                 CLASSIFIER_VERSION.encode(),
                 encoder.model_id().encode(),
-                data,
+                chinese.VERSION.encode(),
+                *contents,
                 repr(sorted(wanted)).encode(),
                 repr(sorted((e.text, e.label) for e in taught)).encode(),
             ]
@@ -323,13 +347,13 @@ def classifier_train(
     cached = _classifier_load(key)
     if cached is not None:
         return cached
-    classifier = _classifier_fit(source, wanted, taught)
+    classifier = _classifier_fit(sources, wanted, taught)
     _classifier_store(key, classifier)
     return classifier
 
 
 # Bump when IntentClassifier's fields or features change, so old cached classifiers are ignored.
-CLASSIFIER_VERSION = "2026-12-02"
+CLASSIFIER_VERSION = "2026-12-02b"
 
 
 def _classifier_path(key: str) -> Path:
@@ -362,14 +386,29 @@ def _classifier_store(key: str, classifier: IntentClassifier) -> None:
         log.warning("Could not cache the classifier: %s", error)
 
 
-def _classifier_fit(source: Path, wanted: set[str], taught: Sequence[Example]) -> IntentClassifier:
-    examples, vectors = file_embeddings(source)
+def files_embeddings(paths: Sequence[Path]) -> tuple[list[Example], Matrix]:
+    """The examples of several data files, in order, and their embeddings."""
+    examples: list[Example] = []
+    matrices = []
+    for source in paths:
+        found, vectors = file_embeddings(source)
+        examples.extend(found)
+        matrices.append(vectors)
+    if not matrices:
+        return examples, np.zeros((0, encoder.DIMENSIONS), dtype=np.float32)
+    return examples, np.concatenate(matrices).astype(np.float32, copy=False)
+
+
+def _classifier_fit(
+    sources: Sequence[Path], wanted: set[str], taught: Sequence[Example]
+) -> IntentClassifier:
+    examples, vectors = files_embeddings(sources)
     keep = [i for i, e in enumerate(examples) if e.split in wanted]
     if taught:
         taught_texts = {e.text.casefold() for e in taught}
         keep = [i for i in keep if examples[i].text.casefold() not in taught_texts]
         chosen = [examples[i] for i in keep] + list(taught)
-        matrix = np.concatenate([vectors[keep], encoder.encode([e.text for e in taught])])
+        matrix = np.concatenate([vectors[keep], encode([e.text for e in taught])])
     else:
         chosen = [examples[i] for i in keep]
         matrix = vectors[keep]

@@ -28,7 +28,7 @@ GROUPS = {
 def kind_of(intent: str, draft: str) -> str:
     """The group of an intent; a draft that only asks the customer something is `clarify`."""
     group = GROUPS.get(intent, "action" if intent else "other")
-    if group in ("action", "other") and draft.rstrip().endswith("?"):
+    if group in ("action", "other") and draft.rstrip().endswith(("?", "？")):
         return "clarify"
     return group
 

@@ -28,9 +28,11 @@ from django.utils import timezone
 from orders.demo.catalog import CATEGORIES, PRODUCTS
 from orders.demo.credentials import ADMIN_USERNAME, AGENTS, CUSTOMER_PASSWORD, STAFF_PASSWORD
 from orders.demo.help_articles import ARTICLES
+from orders.demo.help_articles_zh import TRANSLATIONS
 from orders.models import (
     ActorKind,
     Address,
+    ArticleLanguage,
     AuditEvent,
     Carrier,
     Category,
@@ -347,8 +349,31 @@ def _seed_help_center(report: SeedReport, progress: Progress) -> None:
         if a["slug"] not in existing
     ]
     HelpArticle.objects.bulk_create(new)
+    # The Chinese version of every article: its own page, the same figures.
+    originals = {
+        a.slug: a for a in HelpArticle.objects.filter(slug__in=[a["slug"] for a in ARTICLES])
+    }
+    translated = set(
+        HelpArticle.objects.filter(language=ArticleLanguage.CHINESE).values_list(
+            "translation_of__slug", flat=True
+        )
+    )
+    chinese = [
+        HelpArticle(
+            slug=f"{slug}-zh",
+            title=t["title"],
+            category=originals[slug].category,
+            body=t["body"],
+            language=ArticleLanguage.CHINESE,
+            translation_of=originals[slug],
+        )
+        for slug, t in TRANSLATIONS.items()
+        if slug in originals and slug not in translated and f"{slug}-zh" not in existing
+    ]
+    HelpArticle.objects.bulk_create(chinese)
     progress("help articles", len(ARTICLES), len(ARTICLES))
     report.add("help articles", len(new))
+    report.add("help articles in Chinese", len(chinese))
 
 
 def _seed_staff(report: SeedReport) -> None:

@@ -14,7 +14,10 @@
   "use strict";
 
   // ---------------------------------------------------------------------------------------------
-  // UI strings: every visible or announced string lives here.
+  // UI strings: every visible or announced string lives here, in every language we speak. The widget
+  // keeps its own table rather than Django's JavaScript catalogue (which the desk uses): it is
+  // embedded on other sites, where no catalogue is loaded, and picks its language itself
+  // (data-lang, which the shop's pages set to theirs, else the browser's; see pickLang).
   // ---------------------------------------------------------------------------------------------
   const STRINGS = {
     en: {

@@ -10,115 +10,147 @@
   "use strict";
 
   // ---------------------------------------------------------------------------------------------
-  // UI strings (the desk is for the shop's team; English only for now)
+  // UI strings, in the agent's language: gettext() and interpolate() come from Django's JavaScript
+  // catalogue (/jsi18n/, locale/*/LC_MESSAGES/djangojs.po), loaded by a <script> before this one.
+  // Without it the desk still works, in English.
   // ---------------------------------------------------------------------------------------------
+  const gettext = typeof window.gettext === "function" ? window.gettext : (s) => s;
+  const pgettext = typeof window.pgettext === "function" ? window.pgettext : (c, s) => s;
+  const interpolate =
+    typeof window.interpolate === "function"
+      ? window.interpolate
+      : (f, obj, named) =>
+          named
+            ? f.replace(/%\(\w+\)s/g, (m) => String(obj[m.slice(2, -2)]))
+            : f.replace(/%s/g, () => String(obj.shift()));
+
   const T = {
-    title: "Desk",
-    connOnline: "Connected",
-    connConnecting: "Connecting…",
-    connReconnecting: "Reconnecting…",
-    connDenied: "No access to the desk",
-    guest: "Guest",
-    verified: "Verified",
-    notVerified: "Not verified",
-    roles: { customer: "Customer", bot: "Assistant", agent: "Agent", system: "System", note: "Internal note" },
-    status: { bot: "With the assistant", queued: "Waiting", agent: "With an agent", resolved: "Resolved" },
+    title: gettext("Desk"),
+    connOnline: gettext("Connected"),
+    connConnecting: gettext("Connecting…"),
+    connReconnecting: gettext("Reconnecting…"),
+    connDenied: gettext("No access to the desk"),
+    guest: gettext("Guest"),
+    verified: gettext("Verified"),
+    notVerified: gettext("Not verified"),
+    roles: {
+      customer: gettext("Customer"),
+      bot: gettext("Assistant"),
+      agent: gettext("Agent"),
+      system: gettext("System"),
+      note: gettext("Internal note"),
+    },
+    status: {
+      bot: gettext("With the assistant"),
+      queued: gettext("Waiting"),
+      agent: gettext("With an agent"),
+      resolved: gettext("Resolved"),
+    },
+    // An agent's presence as the transfer menu shows it ("Sam · online").
+    presence: {
+      online: pgettext("agent presence", "online"),
+      away: pgettext("agent presence", "away"),
+      offline: pgettext("agent presence", "offline"),
+    },
     reasons: {
-      requested: "Asked for a human",
-      complaint: "Complaint",
-      angry: "Upset customer",
-      legal: "Legal",
-      chargeback: "Chargeback",
-      safety: "Safety",
-      not_sure: "Assistant unsure",
-      failed: "Assistant failed",
-      repeated: "Repeated contact",
-      offline: "Offline message",
+      requested: gettext("Asked for a human"),
+      complaint: gettext("Complaint"),
+      angry: gettext("Upset customer"),
+      legal: gettext("Legal"),
+      chargeback: gettext("Chargeback"),
+      safety: gettext("Safety"),
+      not_sure: gettext("Assistant unsure"),
+      failed: gettext("Assistant failed"),
+      repeated: gettext("Repeated contact"),
+      offline: gettext("Offline message"),
     },
-    waited: "waiting {t}",
-    now: "just now",
-    min: "{n} min",
-    hour: "{h} h {m} min",
-    priority: "Priority {n}",
-    assignedTo: "· with {name}",
-    assignedMe: "· with you",
-    newHandoff: "New chat: {name} · {reason}",
-    typingCustomer: "{name} is typing…",
-    typingBot: "The assistant is writing…",
-    typingAgent: "{name} is typing…",
-    summary: "Handoff summary",
-    sumWho: "Who",
-    sumWants: "Wants",
-    sumOrders: "Orders discussed",
-    sumBotDid: "What the assistant did",
-    sumWhy: "Why it handed over",
-    sumLanguage: "Language",
+    now: gettext("just now"),
+    min: gettext("%(n)s min"),
+    hour: gettext("%(h)s h %(m)s min"),
+    hours: gettext("%(h)s h"),
+    priority: gettext("Priority %(n)s"),
+    assignedTo: gettext("· with %(name)s"),
+    assignedMe: gettext("· with you"),
+    newHandoff: gettext("New chat: %(name)s · %(reason)s"),
+    typingCustomer: gettext("%(name)s is typing…"),
+    typingBot: gettext("The assistant is writing…"),
+    typingAgent: gettext("%(name)s is typing…"),
+    summary: gettext("Handoff summary"),
+    sumWho: gettext("Who"),
+    sumWants: gettext("Wants"),
+    sumOrders: gettext("Orders discussed"),
+    sumBotDid: gettext("What the assistant did"),
+    sumWhy: gettext("Why it handed over"),
+    sumLanguage: gettext("Language"),
     none: "—",
-    sending: "Sending…",
-    notSent: "Not sent",
-    noteSaved: "Internal note · only the team sees this",
-    composeReply: "Write a reply…",
-    composeNote: "Write an internal note (the customer never sees it)…",
-    sendReply: "Send",
-    sendNote: "Add note",
-    cannotWrite: "Claim this chat to reply.",
-    closed: "This chat is resolved.",
-    orders: "Orders",
-    noOrders: "No orders.",
-    customerSince: "Customer since {d}",
-    cancel: "Cancel order",
-    cancelConfirm: "Cancel order {n}? The customer is refunded what they paid.",
+    sending: gettext("Sending…"),
+    notSent: gettext("Not sent"),
+    noteSaved: gettext("Internal note · only the team sees this"),
+    composeReply: gettext("Write a reply…"),
+    composeNote: gettext("Write an internal note (the customer never sees it)…"),
+    sendReply: gettext("Send"),
+    sendNote: gettext("Add note"),
+    cannotWrite: gettext("Claim this chat to reply."),
+    closed: gettext("This chat is resolved."),
+    orders: gettext("Orders"),
+    noOrders: gettext("No orders."),
+    customerSince: gettext("Customer since %(d)s"),
+    cancel: gettext("Cancel order"),
+    cancelConfirm: gettext("Cancel order %(n)s? The customer is refunded what they paid."),
+    // Stored as the order's cancel reason and shown to the customer, so not in the agent's
+    // language: the order page translates it into the customer's (desk.views.AGENT_CANCEL_REASON).
     cancelReason: "Cancelled by our team at the customer's request",
-    changeAddress: "Change address",
-    startReturn: "Start a return",
-    save: "Save",
-    close: "Close",
+    changeAddress: gettext("Change address"),
+    startReturn: gettext("Start a return"),
+    save: gettext("Save"),
+    close: gettext("Close"),
     addressFields: [
-      ["full_name", "Full name"],
-      ["line1", "Address line 1"],
-      ["line2", "Address line 2"],
-      ["city", "City"],
-      ["region", "State / region"],
-      ["postal_code", "Postal code"],
-      ["country", "Country (2 letters)"],
+      ["full_name", gettext("Full name")],
+      ["line1", gettext("Address line 1")],
+      ["line2", gettext("Address line 2")],
+      ["city", gettext("City")],
+      ["region", gettext("State / region")],
+      ["postal_code", gettext("Postal code")],
+      ["country", gettext("Country (2 letters)")],
     ],
-    returnReason: "Reason",
-    returnItems: "Items to return",
+    returnReason: gettext("Reason"),
+    returnItems: gettext("Items to return"),
     returnReasons: [
-      ["too_small", "Too small"],
-      ["too_large", "Too large"],
-      ["not_as_described", "Not as described"],
-      ["damaged", "Arrived damaged or defective"],
-      ["wrong_item", "Wrong item sent"],
-      ["changed_mind", "Changed my mind"],
-      ["other", "Other"],
+      ["too_small", pgettext("return reason", "Too small")],
+      ["too_large", pgettext("return reason", "Too large")],
+      ["not_as_described", pgettext("return reason", "Not as described")],
+      ["damaged", pgettext("return reason", "Arrived damaged or defective")],
+      ["wrong_item", pgettext("return reason", "Wrong item sent")],
+      ["changed_mind", pgettext("return reason", "Changed my mind")],
+      ["other", pgettext("return reason", "Other")],
     ],
-    done: "Done.",
-    failed: "That didn't work: {why}",
-    noAgents: "No other agent",
+    done: gettext("Done."),
+    failed: gettext("That didn't work: %(why)s"),
+    network: pgettext("why a request failed", "network"),
+    noAgents: gettext("No other agent"),
     errors: {
-      already_claimed: "Someone else claimed this chat a moment ago.",
-      not_allowed: "You can't do that with this chat.",
-      forbidden: "You can't do that with this chat.",
-      capacity: "You're at your chat limit. Resolve or transfer one first.",
-      not_found: "That chat no longer exists.",
+      already_claimed: gettext("Someone else claimed this chat a moment ago."),
+      not_allowed: gettext("You can't do that with this chat."),
+      forbidden: gettext("You can't do that with this chat."),
+      capacity: gettext("You're at your chat limit. Resolve or transfer one first."),
+      not_found: gettext("That chat no longer exists."),
     },
-    cannedPick: "Canned responses…",
-    noSuggestion: "The assistant has no suggestion for this one.",
-    day: "{d} d",
-    ticketOpen: "Waiting for an answer",
-    ticketAnswered: "Answered",
-    ticketReceived: "Received {when} · {age} ago",
-    ticketReceivedNow: "Received {when} · just now",
-    ticketAnsweredBy: "{name} · {when}",
-    ticketBy: "Answered by {name}",
-    ticketNew: "New message from {email}",
-    ticketEmpty: "Write an answer first.",
-    ticketSent: "Sent to {email}.",
-    ticketSide: "Left a message while nobody was at the desk. There is no chat to continue: the answer goes by email.",
+    cannedPick: gettext("Canned responses…"),
+    noSuggestion: gettext("The assistant has no suggestion for this one."),
+    day: gettext("%(d)s d"),
+    ticketOpen: gettext("Waiting for an answer"),
+    ticketAnswered: gettext("Answered"),
+    ticketReceived: gettext("Received %(when)s · %(age)s ago"),
+    ticketReceivedNow: gettext("Received %(when)s · just now"),
+    ticketAnsweredBy: "%(name)s · %(when)s",
+    ticketBy: gettext("Answered by %(name)s"),
+    ticketNew: gettext("New message from %(email)s"),
+    ticketEmpty: gettext("Write an answer first."),
+    ticketSent: gettext("Sent to %(email)s."),
+    ticketSide: gettext("Left a message while nobody was at the desk. There is no chat to continue: the answer goes by email."),
     ticketErrors: {
-      already_answered: "Someone has already answered this message.",
-      not_found: "This message no longer exists.",
+      already_answered: gettext("Someone has already answered this message."),
+      not_found: gettext("This message no longer exists."),
     },
   };
 
@@ -151,11 +183,8 @@
   }
   const $ = (sel, root) => (root || document).querySelector(sel);
   const str = (v) => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
-  function fmt(s, vars) {
-    return String(s).replace(/\{(\w+)\}/g, (m, k) =>
-      vars && Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m
-    );
-  }
+  // Named placeholders, as in Django: fmt(gettext("%(n)s min"), { n: 3 }).
+  const fmt = (s, vars) => interpolate(String(s), vars || {}, true);
   function uuid() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
     return "c-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
@@ -908,7 +937,7 @@
     });
     for (const a of others) {
       const presence = str(a.presence);
-      const label = personName(a, "?") + (presence ? " · " + presence : "");
+      const label = personName(a, "?") + (presence ? " · " + (T.presence[presence] || presence) : "");
       dom.transferAgent.appendChild(el("option", "", { value: str(personId(a)), text: label }));
     }
     if (!others.length) dom.transferAgent.appendChild(el("option", "", { value: "", text: T.noAgents }));
@@ -1243,7 +1272,7 @@
       })
       .catch((e) => {
         result.className = "desk-order-result desk-order-result--bad";
-        result.textContent = fmt(T.failed, { why: e && e.message ? e.message : "network" });
+        result.textContent = fmt(T.failed, { why: e && e.message ? e.message : T.network });
       });
   }
 
@@ -1405,7 +1434,7 @@
     const m = Math.floor(Math.max(0, Date.now() - t) / 60000);
     if (m < 1) return T.now;
     if (m < 60) return fmt(T.min, { n: m });
-    if (m < 24 * 60) return fmt(T.hour, { h: Math.floor(m / 60), m: m % 60 }).replace(/ 0 min$/, "");
+    if (m < 24 * 60) return m % 60 ? fmt(T.hour, { h: Math.floor(m / 60), m: m % 60 }) : fmt(T.hours, { h: m / 60 });
     return fmt(T.day, { d: Math.floor(m / 1440) });
   }
   function stamp(iso) {
@@ -1585,7 +1614,7 @@
       })
       .catch((err) => {
         result.classList.add("desk-order-result--bad");
-        result.textContent = fmt(T.failed, { why: err && err.message ? err.message : "network" });
+        result.textContent = fmt(T.failed, { why: err && err.message ? err.message : T.network });
       })
       .then(() => {
         dom.ticketSend.disabled = false;

@@ -457,11 +457,11 @@ def data_file(tmp_path: Path, settings) -> Iterator[Path]:
         for text, split in [*((t, "train") for t in train), (clear, "test")]
     ]
     path = _write_jsonl(tmp_path / "intents.jsonl", rows)
-    saved = intents.DATA_FILE
-    intents.DATA_FILE = path
+    saved = intents.DATA_FILE, intents.ZH_DATA_FILE
+    intents.DATA_FILE, intents.ZH_DATA_FILE = path, None
     classifier_reset()
     yield path
-    intents.DATA_FILE = saved
+    intents.DATA_FILE, intents.ZH_DATA_FILE = saved
     classifier_reset()
 
 

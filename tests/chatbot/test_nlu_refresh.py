@@ -37,6 +37,7 @@ def clock(tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Ite
         )
     )
     monkeypatch.setattr(intents, "DATA_FILE", path)
+    monkeypatch.setattr(intents, "ZH_DATA_FILE", None)
     fake = Clock()
     monkeypatch.setattr(intents, "_clock", fake)
     classifier_reset()

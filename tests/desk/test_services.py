@@ -131,7 +131,7 @@ def test_with_an_agent_online_the_handoff_promises_a_person(
 
     note = conversation.messages.get(role=MessageRole.SYSTEM)
     assert note.metadata == {}
-    assert note.text == chat_services.HANDOFF_TEXT["en"]
+    assert note.text == chat_services.HANDOFF_TEXT
 
 
 def test_outside_opening_hours_nobody_is_available(sam: User, settings: Any) -> None:

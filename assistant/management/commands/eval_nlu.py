@@ -11,18 +11,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assistant.understanding import encoder
+from assistant.understanding import chinese, encoder
 from assistant.understanding.acts import intents_read
 from assistant.understanding.intents import (
-    DATA_FILE,
     NOT_SURE,
     DataFileError,
     Example,
     IntentClassifier,
     Prediction,
     classifier_train,
+    data_files,
     examples_load,
-    file_embeddings,
+    files_embeddings,
 )
 from chatbot.models import Intent
 
@@ -106,7 +106,10 @@ class Command(BaseCommand):
             "--predictions", type=Path, help="write one JSONL line per scored message here"
         )
         parser.add_argument(
-            "--data", type=Path, default=DATA_FILE, help="the training file (default: %(default)s)"
+            "--data",
+            type=Path,
+            action="append",
+            help="a training file (repeat for several; default: the English and Chinese files)",
         )
         parser.add_argument(
             "--with-db-examples",
@@ -126,14 +129,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        data: Path = options["data"]
+        data: list[Path] = options["data"] or list(data_files())
+        names = " + ".join(p.name for p in data)
         started = time.perf_counter()
         try:
             if options["file"] is None:
-                examples, vectors = file_embeddings(data)
+                examples, vectors = files_embeddings(data)
                 test = [i for i, e in enumerate(examples) if e.split == "test"]
                 if not test:
-                    raise CommandError(f"{data} has no test lines to score.")
+                    raise CommandError(f"{names} has no test lines to score.")
                 scored = [examples[i] for i in test]
                 classifier = classifier_train(
                     path=data, include_database=options["with_db_examples"]
@@ -159,7 +163,7 @@ class Command(BaseCommand):
             # As the engine reads a message that says not to do something (the rest of it).
             predictions = intents_read([e.text for e in scored], classifier.predict_many)
         self.stdout.write(
-            f"Trained on {data.name} ({what}) in {trained:.2f} s; "
+            f"Trained on {names} ({what}) in {trained:.2f} s; "
             f"scoring {len(scored)} messages from {options['file'] or 'its test split'}."
         )
         self.stdout.write(f"Encoding one short message: {self._latency_ms():.1f} ms (median)")
@@ -172,6 +176,7 @@ class Command(BaseCommand):
             )
         )
         self._report(score([e.label for e in scored], [p.label for p in predictions]))
+        self._by_language(scored, predictions)
         if options["tune"]:
             self._tune(classifier, scored, predictions)
         if options["predictions"] is not None:
@@ -209,6 +214,20 @@ class Command(BaseCommand):
             cells = (report.confusion[(row, c)] for c in columns)
             w(f"{row:<24}" + "".join(f"{n or '.':>5}" for n in cells))
         w("  " + ", ".join(f"{SHORT[c]}={c}" for c in columns))
+
+    def _by_language(self, scored: list[Example], predictions: list[Prediction]) -> None:
+        """Accuracy of the Chinese (and mixed) messages and of the others, side by side."""
+        groups: dict[str, list[tuple[str, str]]] = {"English": [], "Chinese": []}
+        for example, prediction in zip(scored, predictions, strict=True):
+            language = "Chinese" if chinese.is_chinese(example.text) else "English"
+            groups[language].append((example.label, prediction.label))
+        self.stdout.write("")
+        for language, pairs in groups.items():
+            if pairs:
+                right = sum(t == p for t, p in pairs)
+                self.stdout.write(
+                    f"{language:<8} accuracy: {_percent(right / len(pairs))} ({right}/{len(pairs)})"
+                )
 
     def _tune(
         self, classifier: IntentClassifier, scored: list[Example], predictions: list[Prediction]

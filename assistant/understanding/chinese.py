@@ -1,0 +1,216 @@
+"""Chinese messages, read by the same understanding as English ones.
+
+The assistant's understanding (intents, entities, negation, the flows' rules) reads English. A
+message in Chinese, or in Chinese mixed with English ("我的order到哪了", "SD-100003 发货了吗"), is
+read through its **reading** (`reading()`): the message with every Chinese word of the shop's
+domain replaced by its English counterpart, and numbers, sizes, colours and dates in the forms the
+entity rules know ("两件" → "2 pieces", "L码" → "size L", "大一号" → "one size up", "八月份" →
+"August"). Latin text (order numbers, emails, product names, addresses) is kept exactly.
+
+Why a reading rather than a second understanding: every rule the flows apply (which order, which
+item, what detail to change, negation, injection, identity) then holds for Chinese customers too,
+with one code path to test, and the intent classifier learns the Chinese training data
+(`data/intents_zh.jsonl`) through the same reading (`intents._preprocess`), together with the
+characters the lexicon doesn't cover (its character n-grams read those).
+
+The lexicon is general customer-service and shop vocabulary, not any shop's phrases; product
+words are generic nouns ("夹克" → "jacket"), matched against whatever catalogue the shop imported.
+Segmentation is longest match over the lexicon; a Chinese character the lexicon doesn't know is
+kept as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+# A character of the CJK ideograph blocks (and the compatibility block NFKC leaves).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def han_count(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+def is_chinese(text: str) -> bool:
+    """Whether a message is (mostly or partly) Chinese: two Chinese characters or more, or one
+    when the message has no English word ("好", "对")."""
+    n = han_count(text)
+    return n >= 2 or (n == 1 and not _LATIN_WORD.search(text))
+
+
+def message_language(text: str) -> str | None:
+    """The language a customer wrote in: "zh-Hans" for Chinese, "en" for a message of three
+    English words or more with no Chinese (emails, order numbers and names aside), None when it
+    can't tell ("ok", "SD-100003", "alice@example.com", "Alice Martin 98101")."""
+    if is_chinese(text):
+        return "zh-Hans"
+    if len(_LATIN_WORD.findall(_VALUES.sub(" ", text))) >= 3:
+        return "en"
+    return None
+
+
+# Values that read the same in any language: order, RMA and tracking numbers, emails, links,
+# amounts, and capitalised names (products, carriers), which a Chinese reply quotes as they are.
+_VALUES = re.compile(
+    r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[A-Z]{2,}-?\d+\b|[A-Z]{0,3}\$?\d[\d,.:]*|"
+    r"\b[A-Z][\w'&-]*(?:\s+[A-Z0-9][\w'&-]*)*"
+)
+
+
+def reply_language(text: str) -> str:
+    """The language a reply is written in: "zh-Hans" when, leaving aside the values it quotes,
+    it has at least as many Chinese characters as English words; else "en"."""
+    rest = _VALUES.sub(" ", text)
+    han = han_count(rest)
+    words = len(_LATIN_WORD.findall(rest))
+    return "zh-Hans" if han >= 2 and han >= words else "en"
+
+
+# --- the lexicon -------------------------------------------------------------------------------
+# Longest match wins, so "不取消" is read before "取消", "发货" before "发". The English side is
+# what the English rules and the classifier read; spacing is added around every entry.
+
+LEXICON_FILE = Path(__file__).resolve().parent / "data" / "zh_lexicon.tsv"
+
+
+def _lexicon_load(path: Path) -> dict[str, str]:
+    """The lexicon file: "中文<TAB>english" a line ("-" for words read as nothing), "#" comments."""
+    lexicon: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        chinese, sep, english = line.partition("\t")
+        if not sep or not chinese.strip():
+            raise ValueError(f"{path}, line {number}: expected Chinese, a tab, then English")
+        lexicon[chinese.strip()] = "" if english.strip() == "-" else english.strip()
+    return lexicon
+
+
+_LEXICON = _lexicon_load(LEXICON_FILE)
+
+# Months written with digits ("8月", "8月份") and days ("3号", "3日").
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_NUMERAL = r"[零〇一二两俩三四五六七八九十百]+"
+_MEASURE = r"(?:件|个|条|双|套|台|把|盒|瓶|只|包|顶|副|支|份|张|块)"
+
+
+def chinese_number(text: str) -> int | None:
+    """ "三" → 3, "十二" → 12, "二十五" → 25, "两" → 2, "一百" → 100; None for anything else."""
+    if not text or not re.fullmatch(_NUMERAL, text):
+        return None
+    if "百" in text:
+        head, _, tail = text.partition("百")
+        hundreds = _DIGITS.get(head, 1) if head else 1
+        rest = chinese_number(tail.lstrip("零〇")) if tail else 0
+        return None if rest is None else hundreds * 100 + rest
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        tens = _DIGITS.get(head) if head else 1
+        ones = _DIGITS.get(tail) if tail else 0
+        return None if tens is None or ones is None else tens * 10 + ones
+    if len(text) == 1:
+        return _DIGITS.get(text)
+    return None
+
+
+def _numbers(text: str) -> str:
+    # "两件" → " 2 pieces ", "3个" → " 3 pieces ", "一双" → " 1 pair "
+    def quantity(m: re.Match[str]) -> str:
+        raw = m.group(1)
+        n = int(raw) if raw.isdigit() else chinese_number(raw)
+        if n is None:
+            return m.group(0)
+        unit = "pairs" if m.group(2) in ("双", "副") else "pieces"
+        return f" {n} {unit} "
+
+    text = re.sub(rf"(\d{{1,3}}|{_NUMERAL}){'(' + _MEASURE + ')'}", quantity, text)
+
+    # "8月份", "八月", "8月3号", "三月五日"
+    def month(m: re.Match[str]) -> str:
+        raw = m.group(1)
+        n = int(raw) if raw.isdigit() else chinese_number(raw)
+        if n is None or not 1 <= n <= 12:
+            return m.group(0)
+        out = f" {_MONTH_NAMES[n - 1]} "
+        if m.group(2):
+            d = int(m.group(2)) if m.group(2).isdigit() else chinese_number(m.group(2))
+            if d is not None and 1 <= d <= 31:
+                out = f" {_MONTH_NAMES[n - 1]} {d} "
+        return out
+
+    text = re.sub(rf"(\d{{1,2}}|{_NUMERAL})月份?(?:(\d{{1,2}}|{_NUMERAL})[号日])?", month, text)
+    # sizes: "L码", "XL号", "38码", "9号鞋", "M的"
+    text = re.sub(
+        r"(?<![A-Za-z])(XXS|XS|XXXL|XXL|XL|[23]XL|S|M|L)\s*(?:码|号)",
+        lambda m: f" size {m.group(1).upper()} ",
+        text,
+        flags=re.I,
+    )
+    text = re.sub(r"(?<![\d.])(\d{1,2}(?:\.5)?)\s*(?:码|号(?=鞋|的|吧|吗|$|\s|[，,。.!?！？]))",
+                  r" size \1 ", text)  # fmt: skip
+    # "三天" → "3 days", "两周" → "2 weeks", "五个工作日" → "5 business days"
+    text = re.sub(
+        rf"({_NUMERAL})(?=(?:个)?(?:天|周|星期|月|小时|工作日|年))",
+        lambda m: f" {chinese_number(m.group(1)) or m.group(1)} ",
+        text,
+    )
+    return text
+
+
+# Names this lexicon and its rules, for the keys of cached embeddings and classifiers: a changed
+# reading gets fresh ones.
+VERSION = hashlib.sha256(LEXICON_FILE.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
+
+_KEYS_BY_FIRST: dict[str, list[str]] = {}
+for _key in sorted(_LEXICON, key=len, reverse=True):
+    _KEYS_BY_FIRST.setdefault(_key[0], []).append(_key)
+
+_PUNCTUATION = str.maketrans(
+    {
+        "。": ". ", "、": ", ", "，": ", ", "！": "! ", "？": "? ", "：": ": ", "；": "; ",
+        "（": " (", "）": ") ", "【": " [", "】": "] ", "「": ' "', "」": '" ', "“": ' "',
+        "”": '" ', "～": " ", "~": " ", "…": " ",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def reading(text: str) -> str:
+    """The English reading of a message (unchanged when it has no Chinese). Idempotent: the
+    reading of a reading is itself."""
+    if not _HAN.search(text):
+        return text
+    text = re.sub(r"[Tt]恤", " tee ", text.translate(_PUNCTUATION))
+    text = _numbers(text)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if not _HAN.match(ch):
+            j = i
+            while j < len(text) and not _HAN.match(text[j]):
+                j += 1
+            out.append(text[i:j])
+            i = j
+            continue
+        for key in _KEYS_BY_FIRST.get(ch, ()):
+            if text.startswith(key, i):
+                english = _LEXICON[key]
+                out.append(f" {english} " if english else " ")
+                i += len(key)
+                break
+        else:
+            out.append(ch)  # unknown: kept, for the classifier's character n-grams
+            i += 1
+    joined = "".join(out)
+    joined = re.sub(r"\s+([?.!,;:])", r"\1", joined)
+    return re.sub(r"\s{2,}", " ", joined).strip()
