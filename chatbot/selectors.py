@@ -185,15 +185,26 @@ def returns_for_bot(*, customer: Customer, limit: int = 3) -> list[ReturnRequest
     )
 
 
-def help_article_section(*, slug: str, heading: str) -> tuple[str, str] | None:
-    """The paragraph under `heading` in a published help article: (title, text)."""
+def help_article_section(
+    *, slug: str, heading: str, language: str | None = None
+) -> tuple[str, str] | None:
+    """The paragraph under `heading` in a published help article: (title, text). With a
+    `language` ("zh-Hans") the same paragraph of the article's translation into it, where the
+    translation keeps the original's paragraphs; else the original's."""
     article = HelpArticle.objects.filter(slug=slug, published=True).first()
     if article is None:
         return None
     paragraphs = [p.strip() for p in article.body.split("\n\n")]
-    for paragraph in paragraphs:
+    for i, paragraph in enumerate(paragraphs):
         first, _, rest = paragraph.partition("\n")
         if first.strip().lower() == heading.lower() and rest.strip():
+            if language and language != article.language:
+                translated = article.translations.filter(language=language, published=True).first()
+                if translated is not None:
+                    theirs = [p.strip() for p in translated.body.split("\n\n")]
+                    if len(theirs) == len(paragraphs) and "\n" in theirs[i]:
+                        body = theirs[i].partition("\n")[2]
+                        return translated.title, " ".join(body.split())
             return article.title, " ".join(rest.split())
     return None
 

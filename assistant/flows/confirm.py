@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
@@ -166,6 +167,11 @@ def propose(ctx: Ctx) -> None:
     turn.say(_("Shall I go ahead?"))
     turn.confirm(pending.id, *buttons(name))
     turn.tools.append(f"propose:{name}")
+
+
+def conversation_language() -> str:
+    """The language the reply is being written in, as conversations name it."""
+    return "zh-Hans" if (translation.get_language() or "").lower().startswith("zh") else "en"
 
 
 def _propose_lines(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
@@ -640,13 +646,20 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                     % {"amount": money(rma.charge_amount, rma.order.currency), "method": to}
                 )
             section = selectors.help_article_section(
-                slug="how-to-start-a-return", heading="Sending your items back"
+                slug="how-to-start-a-return",
+                heading="Sending your items back",
+                language=conversation_language(),
             )
             if section:
-                steps = " ".join(
-                    line.strip().removeprefix("- ").rstrip(".") + "."
+                lines = [
+                    line.strip().removeprefix("- ").rstrip(".。")
                     for line in section[1].replace(" - ", "\n- ").splitlines()
                     if line.strip()
+                ]
+                steps = (
+                    "".join(f"{line}。" for line in lines)
+                    if conversation_language() == "zh-Hans"
+                    else " ".join(f"{line}." for line in lines)
                 )
                 turn.say(_("Sending the items back: %(steps)s") % {"steps": steps})
                 turn.source(section[1])

@@ -412,6 +412,7 @@ def _quote(text: str, limit: int = 420) -> str:
     text = re.sub(r":\s+-\s+", ": ", text)
     text = re.sub(r"(?<=[^.:])\s+-\s+", "；" if chinese.han_count(text) else "; ", text)
     text = re.sub(r"\.\s+-\s+", ". ", text)
+    text = re.sub(r"([；。：])[；;]+", r"\1", text)  # a Chinese list item that ended in 。 or ；
     if text and text[-1] not in ".!?。！？":
         text += "。" if chinese.han_count(text[-3:]) else "."
     if len(text) <= limit:

@@ -122,6 +122,24 @@ def chinese_number(text: str) -> int | None:
     return None
 
 
+# A reply that opens with a bare yes ("可以，取消吧", "行。", "好的"): read as "yes", which the
+# confirmation rules know; "可以退货吗" (can I return) keeps its "can".
+_YES_FIRST = re.compile(
+    r"^\s*(?:可以的?|行的?|好的?|好啊|好呀|没问题|确认|确定|是的|对的?|嗯+)(?=[，,。.!！\s]|$)"
+)
+# Amounts: "150美元以内" → "under $150", "50刀以上" → "over $50", "30块" → "$30".
+_CURRENCY = r"(?:美元|美金|刀|块钱|块|元|usd|USD|\$)"
+_AMOUNT_ZH = r"(\d+(?:\.\d{1,2})?)"
+
+
+def _amounts(text: str) -> str:
+    text = re.sub(rf"{_AMOUNT_ZH}\s*{_CURRENCY}?\s*(?:以内|以下|之内|内)", r" under $\1 ", text)
+    text = re.sub(rf"(?:不超过|不到|低于|少于){_AMOUNT_ZH}\s*{_CURRENCY}?", r" under $\1 ", text)
+    text = re.sub(rf"{_AMOUNT_ZH}\s*{_CURRENCY}?\s*以上", r" over $\1 ", text)
+    text = re.sub(rf"(?:超过|高于|多于){_AMOUNT_ZH}\s*{_CURRENCY}?", r" over $\1 ", text)
+    return re.sub(rf"(?<![\w$.]){_AMOUNT_ZH}\s*(?:美元|美金|刀|块钱|块)", r" $\1 ", text)
+
+
 def _numbers(text: str) -> str:
     # "两件" → " 2 pieces ", "3个" → " 3 pieces ", "一双" → " 1 pair "
     def quantity(m: re.Match[str]) -> str:
@@ -190,7 +208,10 @@ def reading(text: str) -> str:
     if not _HAN.search(text):
         return text
     text = re.sub(r"[Tt]恤", " tee ", text.translate(_PUNCTUATION))
-    text = _numbers(text)
+    text = _YES_FIRST.sub("yes ", text)
+    # "Ivory色": a colour named in English, with the Chinese word for colour after it.
+    text = re.sub(r"(?<=[A-Za-z])\s*(?:色|颜色)(?![\u4e00-\u9fff])", " ", text)
+    text = _numbers(_amounts(text))
     out: list[str] = []
     i = 0
     while i < len(text):

@@ -77,7 +77,8 @@ SENSITIVE = {
 PROMISE = re.compile(
     r"\b(legally binding|binding (agreement|contract|promise)|in writing|guarantee (me|that)|"
     r"promise (me|that)|compensat\w*|discount code|coupon|voucher|price match|price adjustment|"
-    r"give me (a )?(discount|refund|credit)|free (shipping|item|product)|refund (me )?(more|extra|"
+    r"give me (a )?(discount|refund|credit)|free (item|product)|"
+    r"(give|send|owe|deserve|want|get) (me |us )?(a )?free shipping|refund (me )?(more|extra|"
     r"double|twice)|full refund (even|after|outside)|beyond the (return )?window|after the "
     r"(return )?window|make an exception|exception to the policy|goodwill)\b"
 )

@@ -65,3 +65,35 @@ def test_the_held_out_second_shop_conversations_hold(demo_shop: None, db: None) 
     failed = [f"{r.name}: {r.failures[0]}" for r in summary.results if not r.passed]
     print(f"held-out second shop: {summary.task_success:.1%}", *failed, sep="\n")
     assert summary.task_success >= 0.85, failed
+
+
+@pytest.mark.django_db
+def test_outside_chinese_messages_are_understood() -> None:
+    """The frozen Chinese set (320 messages, mixed Chinese/English among them), written before
+    the assistant read Chinese (17.5% then)."""
+    lines = [json.loads(line) for line in (EVAL / "outside_messages_zh.jsonl").open()]
+    assert len(lines) >= 300
+    classifier = intents.get_classifier()
+    predictions = intents_read([line["text"] for line in lines], classifier.predict_many)
+    right = sum(p.label == line["label"] for p, line in zip(predictions, lines, strict=True))
+    accuracy = right / len(lines)
+    print(f"outside Chinese messages: {accuracy:.1%} of {len(lines)}")
+    assert accuracy >= ZH_MESSAGES_FLOOR
+
+
+def test_outside_chinese_conversations_hold(demo_shop: None, db: None, settings: Any) -> None:
+    """The frozen Chinese conversations (0 of 24 before): none may end with a change proposed
+    after a refusal, and every reply to a Chinese customer must be Chinese in most of them."""
+    settings.BOT_LLM_MODE = "off"
+    scenarios = scenarios_load(EVAL / "outside_conversations_zh.yaml")
+    assert len(scenarios) >= 20
+    summary = suite_run(scenarios)
+    failed = {r.name: r.failures[0] for r in summary.results if not r.passed}
+    print(f"outside Chinese conversations: {summary.passed}/{len(scenarios)}", failed)
+    proposed = [f for r in summary.results for f in r.failures if "unexpected 'confirm'" in f]
+    assert not proposed, proposed
+    assert summary.task_success >= ZH_CONVERSATIONS_FLOOR, failed
+
+
+ZH_MESSAGES_FLOOR = 0.82
+ZH_CONVERSATIONS_FLOOR = 0.6

@@ -68,7 +68,14 @@ def test_it_seeds_a_realistic_shop_once() -> None:
     assert ProductVariant.objects.count() > Product.objects.count()
     assert Customer.objects.count() == 60
     assert Order.objects.count() == 400
-    assert HelpArticle.objects.filter(published=True).count() == 25
+    assert HelpArticle.objects.filter(published=True, language="en").count() == 25
+    # Each with its Chinese version.
+    assert (
+        HelpArticle.objects.filter(
+            published=True, language="zh-Hans", translation_of__language="en"
+        ).count()
+        == 25
+    )
     statuses = Counter(Order.objects.values_list("status", flat=True))
     assert set(statuses) == set(OrderStatus.values)
     assert min(statuses.values()) >= 20
