@@ -86,3 +86,21 @@ def order_get_for_customer(*, customer: Customer, number: str) -> Order:
 def help_article_list(*, published_only: bool = True) -> QuerySet[HelpArticle]:
     qs = HelpArticle.objects.all()
     return qs.filter(published=True) if published_only else qs
+
+
+def help_articles_in_language(*, language: str) -> list[HelpArticle]:
+    """The help center as a reader of `language` ("zh-Hans", "en") sees it: each published
+    original, or its published translation into that language where there is one; a
+    translation whose original is gone or unpublished is listed as it is. Two queries."""
+    published = list(HelpArticle.objects.filter(published=True))
+    translated = {
+        a.translation_of_id: a for a in published if a.translation_of_id and a.language == language
+    }
+    originals = {a.pk for a in published if a.translation_of_id is None}
+    shown = []
+    for article in published:
+        if article.translation_of_id is None:
+            shown.append(translated.get(article.pk, article))
+        elif article.translation_of_id not in originals and article.language == language:
+            shown.append(article)
+    return shown

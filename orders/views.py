@@ -173,7 +173,8 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def help_center(request: HttpRequest) -> HttpResponse:
-    articles = selectors.help_article_list()
+    language = "zh-Hans" if (request.LANGUAGE_CODE or "").lower().startswith("zh") else "en"
+    articles = selectors.help_articles_in_language(language=language)
     groups = [
         (label, [a for a in articles if a.category == value])
         for value, label in HelpArticleCategory.choices

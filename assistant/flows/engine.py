@@ -135,7 +135,18 @@ def _turn(ctx: Ctx) -> None:
     state = ctx.state
     if ctx.action is None:
         _understand(ctx)
-        if ctx.negated and _refuse_negated(ctx, ctx.understood.rest if ctx.understood else ""):
+        # A message that also asks for what only staff may grant, or tries to instruct the
+        # assistant, meets the guards below first ("give me a discount code or I won't buy").
+        guarded = (
+            guard.is_injection(ctx.text)
+            or guard.sensitive_topic(ctx.text) is not None
+            or guard.asks_for_promise(ctx.text)
+        )
+        if (
+            ctx.negated
+            and not guarded
+            and _refuse_negated(ctx, ctx.understood.rest if ctx.understood else "")
+        ):
             return
     if (state.pending is not None or ctx.action) and answer_pending(ctx):
         _continue_agenda(ctx)

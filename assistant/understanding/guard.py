@@ -44,8 +44,10 @@ INJECTION = re.compile(
     r"|\b(print|show|reveal|repeat|output|tell me|what (are|is)|give me|dump|leak)\b.{0,30}"
     r"\b(your )?(instructions|prompt|rules|configuration|guidelines)\b"
     r"|\byou are (now|no longer)\b|\bact as\b|\bpretend (to be|you)\b|\bjailbreak|\bdan mode"
-    r"|\bdeveloper mode\b|\bsudo\b|\badmin (mode|access|override)\b|\bi am (the|an?) "
+    r"|\bdeveloper mode\b|\bsudo\b|\badmin (mode|access|override|permissions?|rights|privileges)\b"
+    r"|\bi am (the|an?|your|one of your|a member of your)( shop'?s?| store'?s?)? "
     r"(admin|administrator|developer|owner|manager|staff|employee)\b"
+    r"|\bsystem (notice|notification|message|announcement)\b|\bauthori[sz]ation code\b"
     r"|\bnew (instructions|rules)\b|<\s*\|?\s*/?\s*(system|assistant|im_start|im_end)|\[/?inst\]"
     r"|\|im_(start|end)\||\bsystem override\b|\bsystem:"
     r"|\b(list|show|give|tell|read|what are|access)\b.{0,30}\b(all|every|other|another)\b.{0,20}"
@@ -79,7 +81,9 @@ PROMISE = re.compile(
     r"promise (me|that)|compensat\w*|discount code|coupon|voucher|price match|price adjustment|"
     r"give me (a )?(discount|refund|credit)|free (item|product)|"
     r"(give|send|owe|deserve|want|get) (me |us )?(a )?free shipping|refund (me )?(more|extra|"
-    r"double|twice)|full refund (even|after|outside)|beyond the (return )?window|after the "
+    r"double|twice)|full refund (even|after|outside)|beyond the (return )?window|"
+    r"past (the )?(return )?window|guarantee that|(you|can you|will you|could you) guarantee|"
+    r"after the "
     r"(return )?window|make an exception|exception to the policy|goodwill)\b"
 )
 

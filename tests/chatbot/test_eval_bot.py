@@ -26,6 +26,7 @@ from orders.models import Order
 
 SCENARIOS = scenarios_load(DEMO_FILE)
 SECOND = scenarios_load(SECOND_FILE)
+CHINESE = scenarios_load(DEMO_FILE.with_name("demo_zh.yaml"))
 
 
 @pytest.fixture
@@ -53,6 +54,34 @@ def test_it_passes_the_scenario(shop: None, scenario: Scenario, settings: Any) -
     (result,) = summary.results
     assert result.failures == []
     assert result.facts_passed == result.fact_checks
+
+
+def test_the_chinese_suite_mirrors_the_flows() -> None:
+    assert len(CHINESE) >= 40
+    assert {s.language for s in CHINESE} == {"zh-Hans", "en"}  # some in an English widget
+    assert all(
+        step.expect.reply_language == "zh-Hans" for s in CHINESE for step in s.turns if step.say
+    )
+
+
+@pytest.mark.parametrize("scenario", CHINESE, ids=[s.name for s in CHINESE])
+def test_it_passes_the_chinese_scenario(shop: None, scenario: Scenario) -> None:
+    (result,) = suite_run([scenario]).results
+    assert result.failures == []
+    assert result.facts_passed == result.fact_checks
+
+
+def test_a_reply_in_the_wrong_language_fails_the_scenario(shop: None) -> None:
+    scenario = _scenario(
+        {
+            "name": "english expected from a chinese question",
+            "customer": "alice@example.com",
+            "language": "zh-Hans",
+            "turns": [{"say": "SD-100003到哪了", "expect": {"reply_language": "en"}}],
+        }
+    )
+    (result,) = suite_run([scenario]).results
+    assert any("reply in zh-Hans, expected en" in f for f in result.failures), result.failures
 
 
 def test_the_second_shop_suite_is_whole() -> None:

@@ -62,6 +62,18 @@ def test_a_chinese_shopper_is_answered_in_chinese_and_the_desk_speaks_chinese(
     errors: list[str] = []
     order = order_in_status(alice, OrderStatus.SHIPPED)
 
+    desk_ctx = browser.new_context(viewport={"width": 1440, "height": 900}, **ZH)
+    desk = desk_ctx.new_page()
+    desk.on("pageerror", lambda e: errors.append(str(e)))
+    desk.goto(f"{daphne}/admin/login/?next=/desk/")
+    desk.fill("input[name=username]", "sam")
+    desk.fill("input[name=password]", STAFF_PASSWORD)
+    with desk.expect_navigation():
+        desk.click("input[type=submit]")
+    desk.wait_for_selector('[data-testid="desk-connection"][data-state="online"]', timeout=15_000)
+    assert desk.title() == "客服工作台"
+    desk.get_by_test_id("desk-presence-online").click()
+    desk.wait_for_selector('[data-testid="desk-presence-online"][aria-pressed="true"]')
     shop_ctx = browser.new_context(viewport={"width": 1280, "height": 860}, **ZH)
     shop = shop_ctx.new_page()
     shop.on("pageerror", lambda e: errors.append(str(e)))
@@ -101,17 +113,6 @@ def test_a_chinese_shopper_is_answered_in_chinese_and_the_desk_speaks_chinese(
         if text
     )
 
-    desk_ctx = browser.new_context(viewport={"width": 1440, "height": 900}, **ZH)
-    desk = desk_ctx.new_page()
-    desk.on("pageerror", lambda e: errors.append(str(e)))
-    desk.goto(f"{daphne}/admin/login/?next=/desk/")
-    desk.fill("input[name=username]", "sam")
-    desk.fill("input[name=password]", STAFF_PASSWORD)
-    with desk.expect_navigation():
-        desk.click("input[type=submit]")
-    desk.wait_for_selector('[data-testid="desk-connection"][data-state="online"]', timeout=15_000)
-    assert desk.title() == "客服工作台"
-    desk.get_by_test_id("desk-presence-online").click()
     row = desk.locator(f'[data-testid="desk-queue-item"][data-conversation="{conversation.pk}"]')
     row.wait_for(timeout=15_000)
     row.click()

@@ -194,3 +194,34 @@ def test_the_help_center_lists_and_shows_published_articles(client: Client, db: 
     assert "<li>with tags</li>" in article
     assert "Items must be:" in article and "- unused" not in article
     assert client.get(reverse("shop:help_article", args=["draft"])).status_code == 404
+
+
+def test_the_help_center_lists_each_article_once_in_the_readers_language(
+    client: Client, db: None
+) -> None:
+    from orders.models import HelpArticle
+
+    returns = HelpArticle.objects.create(
+        slug="returns", title="Returns policy", category="returns", body="Return within 30 days."
+    )
+    HelpArticle.objects.create(
+        slug="returns-zh",
+        title="退货政策",
+        category="returns",
+        body="收货后 30 天内可退货。",
+        language="zh-Hans",
+        translation_of=returns,
+    )
+    HelpArticle.objects.create(
+        slug="sizes", title="Size guide", category="products", body="Sizes run true."
+    )
+
+    english = client.get(reverse("shop:help_center"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(
+        reverse("shop:help_center"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9"
+    ).content.decode()
+
+    assert "Returns policy" in english and "退货政策" not in english
+    assert "退货政策" in chinese and "Returns policy" not in chinese
+    # An article with no translation is still listed, in its own language.
+    assert "Size guide" in english and "Size guide" in chinese
