@@ -95,5 +95,5 @@ def test_outside_chinese_conversations_hold(demo_shop: None, db: None, settings:
     assert summary.task_success >= ZH_CONVERSATIONS_FLOOR, failed
 
 
-ZH_MESSAGES_FLOOR = 0.82
-ZH_CONVERSATIONS_FLOOR = 0.6
+ZH_MESSAGES_FLOOR = 0.85  # measured 88.4% (docs/i18n.md)
+ZH_CONVERSATIONS_FLOOR = 0.6  # measured 17 of 24
