@@ -15,6 +15,7 @@ from assistant.flows.context import (
     Ctx,
     answer_from_help,
     need_customer,
+    offer_orders,
     pay_link,
     start_task,
 )
@@ -232,6 +233,15 @@ def payment_issue(ctx: Ctx) -> None:
                 facts.order_summary(ctx.turn, order)
             ctx.state.focus_order = order.number
             return
+        # Someone else's order (or none): the same words every flow gives, never a help
+        # passage that reads as if the number were fine ("change the card on SD-…").
+        number = ctx.ent.order_numbers[0]
+        ctx.turn.say(
+            _("I couldn't find an order %(number)s on your account. Please check the number.")
+            % {"number": number}
+        )
+        offer_orders(ctx, ctx.customer, None)
+        return
     answered = answer_from_help(ctx, category="payments", fallback=False)
     if ctx.customer is not None and _PAY_PROBLEM.search(ctx.text):
         pending = [
