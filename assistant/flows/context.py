@@ -361,19 +361,34 @@ def answer_from_help(
 ) -> bool:
     from assistant.flows import knowledge
 
-    passages = knowledge.help_search(ctx.text, k=5 if prefer else 2, category=category)
+    # "how much", "how long": the question wants figures.
+    figures = bool(
+        re.search(r"\b(how (much|long|many)|cost|price|fee|days?|calculated)\b", ctx.text, re.I)
+    )
+    passages = knowledge.help_search(ctx.text, k=5 if prefer or figures else 2, category=category)
     if prefer is not None:
-        # Among the close matches, the passage about what the question names (and, for "how
-        # much" / "how long" questions, one that states figures) answers it best.
-        figures = bool(
-            re.search(r"\b(how (much|long|many)|cost|price|fee|days?)\b", ctx.text, re.I)
+        # Among the close matches, the passage about what the question names answers it best:
+        # one under a title that names it first ("International shipping", not the rates
+        # page's "shipping outside the US? see International shipping"), and for "how much" /
+        # "how long", one that states figures.
+        preferred = sorted(
+            (
+                p
+                for p in passages
+                if prefer.search(p.original) and (not figures or re.search(r"\d", p.text))
+            ),
+            key=lambda p: not prefer.search(p.original_title),
         )
-        preferred = [
-            p
-            for p in passages
-            if prefer.search(f"{p.title} {p.text}") and (not figures or re.search(r"\d", p.text))
-        ]
         passages = preferred[:1] + [p for p in passages if p not in preferred[:1]]
+    elif figures and passages and not re.search(r"\d", passages[0].text):
+        # A pointer ("see International shipping") scored as high as the figures it points to.
+        close = [
+            p
+            for p in passages[1:]
+            if p.score >= passages[0].score - 0.02 and re.search(r"\d", p.text)
+        ]
+        passages = close[:1] + [p for p in passages if p not in close[:1]]
+    passages = passages[:2] if prefer is None else passages
     if not passages:
         if fallback:
             ctx.turn.say(

@@ -282,6 +282,8 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
         # The same request twice is one request, unless it is about another order ("the
         # tracking for SD-100003, and has SD-100221 shipped?").
         key = (prediction.label, tuple(entities(piece, ctx.customer).order_numbers))
+        if prediction.label == "place_order" and _OWNS.search(piece) and not _BUYS.search(piece):
+            continue  # "I've got your black bottle.": what they have, not a purchase
         if prediction.is_sure and prediction.label in _SEPARATE and key not in seen:
             seen.add(key)
             requests.append((piece, prediction))
@@ -308,6 +310,12 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
     return requests
 
 
+# "I've got your black bottle", "I already have the lamp": a statement of what the customer
+# owns; "I'd like to buy", "can I order", "I'll take": a purchase.
+_OWNS = re.compile(r"\b(i'?ve\s+got|i\s+have\s+got|i\s+(already\s+)?(have|own)|i\s+bought)\b", re.I)
+_BUYS = re.compile(
+    r"\b(buy|order|purchase|take|want|need|like|get\s+(me|one|another)|add|checkout|cart)\b", re.I
+)
 _TASKS = {"cancel_order", "change_order", "return_refund"}
 _PRONOUN = re.compile(
     r"\b(it|they|them|this( order)?|that( order)?|the order|those|these|both)\b", re.I
@@ -466,18 +474,16 @@ _CHANGE_WORDS = re.compile(
 )
 
 
+# Labels a message about items gets, whoever owns them; the customer's own items make it a task.
+_ABOUT_ITEMS = ("place_order", "product_question", "product_recommendation", nlu_intents.NOT_SURE)
+
+
 def _owned_change(ctx: Ctx, text: str, label: str, *, numbers: tuple[str, ...] = ()) -> str:
     """ "I'd rather have the modern white lamp, can I swap it?", "upgrade a couple things in
     it": a change to something the customer already ordered, not a new purchase. It becomes a
     change of a pending order or an exchange of a delivered one."""
     customer = ctx.customer
-    if label not in (
-        "place_order",
-        "product_question",
-        "product_recommendation",
-        "order_status",
-        nlu_intents.NOT_SURE,
-    ):
+    if label not in (*_ABOUT_ITEMS, "order_status"):
         return label
     if customer is None or not _CHANGE_WORDS.search(text) or _ASKS_STATUS.search(text):
         return label
@@ -496,6 +502,32 @@ def _owned_change(ctx: Ctx, text: str, label: str, *, numbers: tuple[str, ...] =
         if order.status == "pending":
             return "change_order"
         if order.status in ("delivered", "return_requested"):
+            return "return_refund"
+    return label
+
+
+# "send back the lamp and the bottle", "return two things from #W2001001", "refund the mug".
+_RETURN_WORDS = re.compile(r"\b(return|returning|send\b.{0,40}\bback|refund)\b", re.I)
+
+
+def _owned_return(ctx: Ctx, text: str, label: str) -> str:
+    """ "I'd like to send back two things from #W2001001, the bottle and the lamp": items the
+    customer already has, with a word for sending them back, are a return, not a purchase."""
+    customer = ctx.customer
+    if label not in _ABOUT_ITEMS:
+        return label
+    if customer is None or not _RETURN_WORDS.search(text) or _ASKS_STATUS.search(text):
+        return label
+    from assistant.flows import items as items_mod
+
+    wanted = set(ctx.ent.order_numbers)
+    for fact in order_facts(ctx):
+        if wanted and fact.number not in wanted:
+            continue
+        order = selectors.order_for_bot(customer=customer, number=fact.number)
+        if order is None or order.status not in ("delivered", "return_requested"):
+            continue
+        if fact.number in wanted or items_mod.named_items(text, list(order.items.all())):
             return "return_refund"
     return label
 
@@ -538,9 +570,21 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         )
     ):
         label = last
+    elif (
+        label in (nlu_intents.NOT_SURE, "out_of_scope")
+        and ctx.state.focus_order
+        and not ctx.ent.order_numbers
+        and _PRONOUN.search(piece)
+        and len(piece.split()) <= 8
+        and any(name in _ORDER_INTENTS for name, _score in prediction.scores[:3])
+    ):
+        # "ok, what stage is it at now?" right after an order was shown: about that order. A
+        # question, so the look-up, never a change.
+        label = "order_status"
     if label in ("product_question", "place_order", "product_recommendation", nlu_intents.NOT_SURE):
         label = _about_my_order(ctx, piece, label)
     label = _owned_change(ctx, piece, label)
+    label = _owned_return(ctx, piece, label)
     if label in ("payment_issue", "account", nlu_intents.NOT_SURE, "help_center") and (
         _payment_change(ctx, piece)
     ):
@@ -590,9 +634,16 @@ _WHERE_MY = re.compile(
 )
 
 
+# "where are the two bralettes I bought", "the lamp we ordered: when does it come?"
+_I_BOUGHT = re.compile(r"\b(i|we)\s+(just\s+)?(bought|ordered|purchased|paid for)\b", re.I)
+_WHERE_WHEN = re.compile(
+    r"\b(where|when|arriv\w*|ship(ped)?|status|track\w*|come|came|deliver\w*)\b", re.I
+)
+
+
 def _about_my_order(ctx: Ctx, text: str, label: str) -> str:
     """A message read as a product question that asks where the customer's own item is."""
-    if not _WHERE_MY.search(text):
+    if not _WHERE_MY.search(text) and not (_I_BOUGHT.search(text) and _WHERE_WHEN.search(text)):
         return label
     if ctx.customer is not None and not refers_to_order(ctx, ctx.customer):
         return label  # "has my size come back in stock?": not one of their orders' items

@@ -278,7 +278,7 @@ def _register_step(ctx: Ctx, given: dict[str, str], names: list[str]) -> bool:
     import json
 
     from assistant.flows.engine import understand_and_handle  # the engine imports this module
-    from assistant.flows.orders_flow import address_in
+    from assistant.flows.orders_flow import address_in, written_address
     from orders import services as order_services
     from orders.actors import Actor
     from orders.errors import OrderPolicyError
@@ -294,7 +294,9 @@ def _register_step(ctx: Ctx, given: dict[str, str], names: list[str]) -> bool:
         if names or found:
             given["name"] = (names or found)[-1]
     if "address" not in given:
-        address = address_in(text, given.get("name", ""))
+        address = address_in(text, given.get("name", "")) or written_address(
+            ctx, given.get("name", "")
+        )
         if address is not None:
             given["address"] = json.dumps(address)
     given.pop("zip", None)

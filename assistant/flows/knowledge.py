@@ -92,6 +92,18 @@ class Passage:
     url: str  # relative URL of the help article
     text: str  # one paragraph or section of the article body, plain text
     score: float  # cosine similarity 0..1
+    # A translated passage: the original's title and text, which the flows' English patterns
+    # read ("international", "return"); empty when the passage is the original.
+    source_title: str = ""
+    source_text: str = ""
+
+    @property
+    def original_title(self) -> str:
+        return self.source_title or self.title
+
+    @property
+    def original(self) -> str:
+        return f"{self.original_title} {self.source_text or self.text}"
 
 
 @dataclass(frozen=True)
@@ -332,7 +344,7 @@ def _in_language(found: list[Passage], language: str) -> list[Passage]:
             continue
         text = "\n".join(mine[span[0] : span[1] + 1])
         url = reverse("shop:help_article", args=[slug])
-        out.append(Passage(p.article_slug, title, url, text, p.score))
+        out.append(Passage(p.article_slug, title, url, text, p.score, p.title, p.text))
     return out
 
 

@@ -27,8 +27,9 @@ from assistant.flows.context import (
 from assistant.flows.state import Task
 from assistant.replies import facts
 from assistant.replies.turn import day, money
+from assistant.understanding import chinese
 from chatbot import selectors
-from orders.models import Customer, Order, OrderStatus
+from orders.models import Customer, Order, OrderStatus, PaymentMethodKind
 
 # --- status and tracking -----------------------------------------------------------------------
 
@@ -77,6 +78,11 @@ def order_status(ctx: Ctx) -> None:
         facts.shipping_address(ctx.turn, found)
     if found.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         facts.tracking(ctx.turn, found, after_summary=True)
+    if found.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED):
+        # "How's SD-… doing?" of a returned order: the return and its refund are the news.
+        ctx.turn.tools.append("return_status")
+        for rma in found.returns.order_by("-created_at")[:2]:
+            facts.return_summary(ctx.turn, rma)
     ctx.turn.llm_ok = True
 
 
@@ -316,13 +322,22 @@ def change(ctx: Ctx) -> None:
         if (
             order.is_returnable()
             and not ADDRESS_WORDS.search(ctx.text)
-            and (_EXCHANGE.search(ctx.text) or ITEM_WORDS.search(ctx.text))
+            and (
+                _EXCHANGE.search(ctx.text)
+                or ITEM_WORDS.search(ctx.text)
+                or ctx.ent.sizes
+                or ctx.ent.colours
+            )
         ):
-            returns(ctx)  # a delivered item for another option is an exchange
+            # A delivered item changed to another option ("change it to XL") is an exchange.
+            returns(ctx, exchange=not re.search(r"\b(refund\w*|money back)\b", ctx.text, re.I))
             return
         _refuse_status(ctx, order, "change")
         return
-    if address_in(ctx.text, customer.full_name) is not None:
+    if (
+        address_in(ctx.text, customer.full_name) is not None
+        or written_address(ctx, customer.full_name) is not None
+    ):
         # "can you change it to 55 River Rd, Eugene, OR 97401?"
         ask_address(ctx, start_task(ctx, "address", order), "")
         return
@@ -486,7 +501,10 @@ def ask_address(ctx: Ctx, task: Task, question: str) -> None:
         given = _ADDRESS_GIVEN.search(ctx.text)
         address = (
             parse_address(given.group(1), ctx.customer.full_name) if given is not None else None
-        ) or address_in(ctx.text, ctx.customer.full_name)
+        ) or (
+            address_in(ctx.text, ctx.customer.full_name)
+            or written_address(ctx, ctx.customer.full_name)
+        )
         if address is not None:
             task.slots["address"] = address
             task.asking = None
@@ -550,6 +568,13 @@ def _country_guess(region: str, postal: str) -> str:
     return "us"
 
 
+def written_address(ctx: Ctx, full_name: str) -> dict[str, str] | None:
+    """A Chinese address as the customer wrote it ("广东省深圳市南山区科技园南路88号，邮编518057"):
+    read from the message itself, since the reading turns its words into English."""
+    found = chinese.address(ctx.message.text)
+    return {"full_name": full_name, "line2": "", **found} if found is not None else None
+
+
 def address_in(text: str, full_name: str) -> dict[str, str] | None:
     """An address inside a longer message ("the address would be 21 Quay St, Brooklyn, NY 11201
     if that helps"): from the first house number to the postal code."""
@@ -607,8 +632,9 @@ def payment_methods_named(text: str, methods: list[Any]) -> list[Any]:
     exact = [m for m in methods if m.label.lower() == folded]
     if exact:
         return exact
-    # Longest kind first: "gift card" must not also pick the Visa "card".
-    for kind in sorted({m.kind for m in methods}, key=len, reverse=True):
+    # Longest kind first: "gift card" must not also pick the Visa "card", also when the
+    # customer has no gift card (then it names nothing they have).
+    for kind in sorted(PaymentMethodKind.values, key=len, reverse=True):
         if re.search(rf"\b{kind.replace('_', ' ?')}s?\b", folded):
             return [m for m in methods if m.kind == kind]
     return [
@@ -1003,7 +1029,8 @@ def _alternatives(variants: list[Any], current: Any) -> list[Any]:
 RETURN_REASONS = {
     "too_small": r"too (small|tight|short)|smaller than|runs small|size up|bigger size|larger size",
     "too_large": r"too (big|large|loose|long)|bigger than|runs (big|large)|size down|smaller size",
-    "damaged": r"damaged|broken|defect|faulty|torn|ripped|crack|stain|scratch|dent|chipped|leak|"
+    "damaged": r"damaged|broken?|defect|faulty|torn|ripped|crack|stain|scratch|dent|chipped|"
+    r"leak|"
     r"won'?t (turn|switch|power|charge|work)|(doesn'?t|does not) (turn|power) on|"
     r"doesn'?t work|not working|"
     r"stopped working|don'?t work|do not work|does not work|isn'?t working|aren'?t working|dead",
@@ -1074,7 +1101,8 @@ def return_kind_switch(ctx: Ctx, task: Task) -> bool:
 
 
 _REFUND_STATUS = re.compile(
-    r"\b(refund|return)\b.{0,30}\b(status|yet|where|when|update|arrived|received|processed)\b|"
+    r"\b(refund|return)\b.{0,30}\b(status|yet|where|when|update|arrived|received|processed|"
+    r"stage|step|progress|going)\b|"
     r"\b(where|when|status)\b.{0,30}\b(refund|my return|money)\b|\bget my money\b",
     re.IGNORECASE,
 )
@@ -1095,7 +1123,7 @@ _RETURN_POLICY = re.compile(
 )
 
 
-def returns(ctx: Ctx) -> None:
+def returns(ctx: Ctx, *, exchange: bool = False) -> None:
     if (
         _RETURN_POLICY.search(ctx.text)
         and not ctx.ent.order_numbers
@@ -1169,7 +1197,7 @@ def returns(ctx: Ctx) -> None:
         ctx.state.task = None
         return
     task = start_task(ctx, "return", order)
-    task.slots["kind"] = "exchange" if _EXCHANGE.search(ctx.text) else "return"
+    task.slots["kind"] = "exchange" if exchange or _EXCHANGE.search(ctx.text) else "return"
     return_fill(ctx, task, order)
 
 

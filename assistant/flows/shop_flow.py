@@ -351,8 +351,22 @@ def product_question(ctx: Ctx) -> None:
                 answer_from_help(ctx, category="products", fallback=False)
             ctx.turn.llm_ok = True
             return
+    if _AVAILABLE.search(ctx.text):
+        # "do you have raincoats for kids?" names no product: the catalog answers, unless the
+        # help center is the closer match ("do you sell gift cards?"), which recommend() weighs.
+        recommend(ctx)
+        return
     if not answer_from_help(ctx, fallback=False):
         recommend(ctx)
+
+
+# "do you have…", "do you sell…", "got any…", "is there a…": a question about the range.
+_AVAILABLE = re.compile(
+    r"\b(do|does)\s+(you|the\s+shop|your\s+shop|y'?all)\s+(have|sell|carry|stock|offer|make)\b|"
+    r"\b(have\s+you\s+got|got\s+any|any\s+chance\s+you\s+(have|sell)|is\s+there\s+an?|"
+    r"are\s+there\s+any)\b",
+    re.I,
+)
 
 
 # --- place an order ----------------------------------------------------------------------------

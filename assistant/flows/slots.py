@@ -35,6 +35,7 @@ from assistant.flows.orders_flow import (
     return_fill,
     return_kind_switch,
     swap_fill,
+    written_address,
 )
 from assistant.flows.shop_flow import order_fill, place_order
 from assistant.understanding import guard
@@ -82,6 +83,14 @@ def fill_task(ctx: Ctx) -> bool:
         prediction.is_sure
         and prediction.confidence >= SURE_TO_SWITCH
         and prediction.label not in ("greeting", "thanks")
+        # "found it cheaper elsewhere" answers "why?" whatever the classifier makes of it (words,
+        # not markup or code).
+        and not (
+            asking == "reason"
+            and prediction.label in ("out_of_scope", "complaint")
+            and not re.search(r"[<>{}]", text)
+            and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
+        )
         and not (asking == "order" and ctx.ent.order_numbers)
         and _TASK_INTENT.get(task.name) != prediction.label
     )
@@ -240,6 +249,7 @@ def fill_task(ctx: Ctx) -> bool:
         address = (
             parse_address(joined, customer.full_name)
             or address_in(joined, customer.full_name)
+            or written_address(ctx, customer.full_name)
             or address_by_reference(ctx, customer, task)
         )
         if address is None and not partial and _STREET_ONLY.fullmatch(text):

@@ -127,6 +127,7 @@ def chinese_number(text: str) -> int | None:
 _YES_FIRST = re.compile(
     r"^\s*(?:可以的?|行的?|好的?|好啊|好呀|没问题|确认|确定|是的|对的?|嗯+)(?=[，,。.!！\s]|$)"
 )
+_SO_FIRST = re.compile(r"^\s*那(?![个件条些双款单里边种样么时])")
 # Amounts: "150美元以内" → "under $150", "50刀以上" → "over $50", "30块" → "$30".
 _CURRENCY = r"(?:美元|美金|刀|块钱|块|元|usd|USD|\$)"
 _AMOUNT_ZH = r"(\d+(?:\.\d{1,2})?)"
@@ -209,6 +210,8 @@ def reading(text: str) -> str:
         return text
     text = re.sub(r"[Tt]恤", " tee ", text.translate(_PUNCTUATION))
     text = _YES_FIRST.sub("yes ", text)
+    # "那它现在…", "那SD-100006呢": an opening 那 is "so, then", not "that".
+    text = _SO_FIRST.sub("so ", text)
     # "Ivory色": a colour named in English, with the Chinese word for colour after it.
     text = re.sub(r"(?<=[A-Za-z])\s*(?:色|颜色)(?![\u4e00-\u9fff])", " ", text)
     text = _numbers(_amounts(text))
@@ -235,3 +238,72 @@ def reading(text: str) -> str:
     joined = "".join(out)
     joined = re.sub(r"\s+([?.!,;:])", r"\1", joined)
     return re.sub(r"\s{2,}", " ", joined).strip()
+
+
+# --- addresses ---------------------------------------------------------------------------------
+# A mainland address is written from the largest unit down: [中国] province, city, district,
+# street and number, building and room, with a six-digit 邮编: "广东省深圳市南山区科技园南路88号
+# 2栋301室，邮编518057", "北京市朝阳区建国路88号A座1201 100022". The four municipalities are a
+# province and a city at once.
+
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
+    "广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+_MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+_HAN_RUN = r"[\u4e00-\u9fff]"
+_ZH_ADDRESS = re.compile(
+    r"(?:中国|中华人民共和国)?\s*"
+    rf"(?:(?P<province>{_PROVINCES})(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|"
+    r"特别行政区)?\s*)?"
+    rf"(?P<city>{_HAN_RUN}{{2,4}}?(?:市|自治州|州|盟|地区))?\s*"
+    rf"(?P<line1>{_HAN_RUN}{{1,12}}?(?:区|县|旗|镇|乡)?{_HAN_RUN}*?[^\s，,。；;:：]*?\d+"
+    r"[^，,。；;\n]*?)"
+    r"[\s，,。；;]*(?:邮编|邮政编码)?[\s:：]*(?P<zip>(?<!\d)\d{6}(?!\d))"
+)
+# Words that lead into an address ("地址改成", "寄到", "新地址是") and are not part of it.
+_ADDRESS_LEAD = re.compile(
+    r"^.*?(?:(?:收货|送货|配送|新的?|我的)?地址(?:是|为|改成|改为|换成|改到|写)?|寄到|送到|发到|"
+    r"改成|改为|换成|改到)[\s:：]*"
+)
+
+
+def address(text: str) -> dict[str, str] | None:
+    """The mainland Chinese address in a message, as the address fields store it (line1, city,
+    region, postal_code, country "CN"), or None. It needs a city or a province, a house number
+    and a six-digit postal code; what it cannot place it leaves out rather than guesses."""
+    if not _HAN.search(text):
+        return None
+    text = text.translate(str.maketrans("０１２３４５６７８９，：；", "0123456789,:;"))
+    lead = _ADDRESS_LEAD.match(text)
+    for body in (text[lead.end() :], text) if lead else (text,):
+        found = _address_in(body)
+        if found is not None:
+            return found
+    return None
+
+
+def _address_in(body: str) -> dict[str, str] | None:
+    for m in _ZH_ADDRESS.finditer(body):
+        province, city = m.group("province"), m.group("city")
+        if not province and not city:
+            continue
+        if province in _MUNICIPALITIES and not city:
+            city = f"{province}市"
+        if not city:
+            continue
+        line1 = m.group("line1").strip()
+        if not re.search(r"\d", line1) or len(line1) < 4:
+            continue
+        region = ""
+        if province and province not in _MUNICIPALITIES:
+            # The province with its suffix: "广东省", "广西壮族自治区".
+            region = body[m.start("province") : m.start("city")].strip()
+        return {
+            "line1": line1[:200],
+            "city": city,
+            "region": region,
+            "postal_code": m.group("zip"),
+            "country": "CN",
+        }
+    return None
