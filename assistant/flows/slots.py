@@ -83,11 +83,15 @@ def fill_task(ctx: Ctx) -> bool:
         prediction.is_sure
         and prediction.confidence >= SURE_TO_SWITCH
         and prediction.label not in ("greeting", "thanks")
-        # "found it cheaper elsewhere" answers "why?" whatever the classifier makes of it (words,
-        # not markup or code).
+        # "found it cheaper elsewhere", "it sheds everywhere" answer "why?" whatever the
+        # classifier makes of them (words, not markup or code; a statement about the product,
+        # not a question).
         and not (
             asking == "reason"
-            and prediction.label in ("out_of_scope", "complaint")
+            and (
+                prediction.label in ("out_of_scope", "complaint")
+                or (prediction.label == "product_question" and "?" not in text)
+            )
             and not re.search(r"[<>{}]", text)
             and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
         )

@@ -99,7 +99,7 @@ _MONTH_NAMES = [
 ]  # fmt: skip
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
-_NUMERAL = r"[零〇一二两俩三四五六七八九十百]+"
+_NUMERAL = r"[零〇一二两俩三四五六七八九十百千]+"
 _MEASURE = r"(?:件|个|条|双|套|台|把|盒|瓶|只|包|顶|副|支|份|张|块)"
 
 
@@ -107,6 +107,11 @@ def chinese_number(text: str) -> int | None:
     """ "三" → 3, "十二" → 12, "二十五" → 25, "两" → 2, "一百" → 100; None for anything else."""
     if not text or not re.fullmatch(_NUMERAL, text):
         return None
+    if "千" in text:
+        head, _, tail = text.partition("千")
+        thousands = _DIGITS.get(head, 1) if head else 1
+        rest = chinese_number(tail.lstrip("零〇")) if tail else 0
+        return None if rest is None else thousands * 1000 + rest
     if "百" in text:
         head, _, tail = text.partition("百")
         hundreds = _DIGITS.get(head, 1) if head else 1
@@ -134,11 +139,20 @@ _AMOUNT_ZH = r"(\d+(?:\.\d{1,2})?)"
 
 
 def _amounts(text: str) -> str:
+    # "一百块以内", "五十刀以上": Chinese numerals of an amount become digits first.
+    text = re.sub(
+        rf"({_NUMERAL})(?=\s*(?:{_CURRENCY}|以内|以下|之内|以上))",
+        lambda m: str(n) if (n := chinese_number(m.group(1))) is not None else m.group(1),
+        text,
+    )
     text = re.sub(rf"{_AMOUNT_ZH}\s*{_CURRENCY}?\s*(?:以内|以下|之内|内)", r" under $\1 ", text)
     text = re.sub(rf"(?:不超过|不到|低于|少于){_AMOUNT_ZH}\s*{_CURRENCY}?", r" under $\1 ", text)
     text = re.sub(rf"{_AMOUNT_ZH}\s*{_CURRENCY}?\s*以上", r" over $\1 ", text)
     text = re.sub(rf"(?:超过|高于|多于){_AMOUNT_ZH}\s*{_CURRENCY}?", r" over $\1 ", text)
     return re.sub(rf"(?<![\w$.]){_AMOUNT_ZH}\s*(?:美元|美金|刀|块钱|块)", r" $\1 ", text)
+
+
+_TIME_UNIT = re.compile(r"(?:天|周|星期|礼拜|月|小时|钟头|工作日|年)")
 
 
 def _numbers(text: str) -> str:
@@ -148,6 +162,8 @@ def _numbers(text: str) -> str:
         n = int(raw) if raw.isdigit() else chinese_number(raw)
         if n is None:
             return m.group(0)
+        if m.group(2) == "个" and _TIME_UNIT.match(m.string, m.end()):
+            return f" {n} "  # "一个礼拜", "两个月": a length of time, not pieces
         unit = "pairs" if m.group(2) in ("双", "副") else "pieces"
         return f" {n} {unit} "
 
@@ -178,7 +194,7 @@ def _numbers(text: str) -> str:
                   r" size \1 ", text)  # fmt: skip
     # "三天" → "3 days", "两周" → "2 weeks", "五个工作日" → "5 business days"
     text = re.sub(
-        rf"({_NUMERAL})(?=(?:个)?(?:天|周|星期|月|小时|工作日|年))",
+        rf"({_NUMERAL})(?=(?:个)?(?:天|周|星期|礼拜|月|小时|钟头|工作日|年))",
         lambda m: f" {chinese_number(m.group(1)) or m.group(1)} ",
         text,
     )

@@ -18,6 +18,8 @@ from assistant.understanding.entities import extract
         ("两", 2),
         ("一百", 100),
         ("一百零五", 105),
+        ("两千", 2000),
+        ("一千二百", 1200),
     ],
 )
 def test_chinese_numbers(text: str, number: int) -> None:
@@ -86,6 +88,20 @@ def test_entities_are_found_in_chinese(
 def test_an_order_number_inside_chinese_text_is_found() -> None:
     assert extract(chinese.reading("SD-100003什么时候到？")).order_numbers == ("SD-100003",)
     assert extract(chinese.reading("请取消订单SD-100002")).order_numbers == ("SD-100002",)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("一百块以内的礼物", "under $100"), ("五十刀以上", "over $50"), ("150美元以内", "under $150")],
+)
+def test_amounts_in_chinese_numerals_read_as_amounts(text: str, amount: str) -> None:
+    assert amount in chinese.reading(text)
+
+
+def test_a_length_of_time_is_not_a_quantity() -> None:
+    assert "1 week" in chinese.reading("一个礼拜了还没到")
+    assert extract(chinese.reading("一个礼拜了还没到")).quantity is None
+    assert extract(chinese.reading("买两个杯子")).quantity == 2
 
 
 def test_months_are_read_as_the_english_rules_know_them() -> None:

@@ -131,6 +131,20 @@ def test_a_reason_the_classifier_calls_out_of_scope_still_answers_why(
     assert "confirm" in types(proposal), proposal.text
 
 
+@pytest.mark.django_db
+def test_a_statement_about_the_product_answers_why_it_goes_back(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
+    order = order_in_status(alice, OrderStatus.DELIVERED)
+    conversation = chat(alice)
+    say(conversation, f"I'd like to return {order.number}")
+    assert state(conversation).task is not None
+    say(conversation, "it is not waterproof at all")
+    task = state(conversation).task
+    assert task is not None and task.name == "return", task
+    assert task.slots.get("reason"), task.slots
+
+
 @pytest.mark.parametrize(
     ("text", "city", "region", "postal_code", "line1"),
     [

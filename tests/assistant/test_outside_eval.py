@@ -81,6 +81,22 @@ def test_outside_chinese_messages_are_understood() -> None:
     assert accuracy >= ZH_MESSAGES_FLOOR
 
 
+@pytest.mark.django_db
+def test_chinese_is_understood_within_three_points_of_english() -> None:
+    """Issue 13's goal on the frozen sets: Chinese intent accuracy within 3 points of English
+    (measured 90.6% and 93.2%). One classifier reads both, so data for either moves both."""
+    classifier = intents.get_classifier()
+    accuracy = {}
+    for name in ("outside_messages.jsonl", "outside_messages_zh.jsonl"):
+        lines = [json.loads(line) for line in (EVAL / name).open()]
+        predictions = intents_read([line["text"] for line in lines], classifier.predict_many)
+        right = sum(p.label == line["label"] for p, line in zip(predictions, lines, strict=True))
+        accuracy[name] = right / len(lines)
+    print(accuracy)
+    gap = accuracy["outside_messages.jsonl"] - accuracy["outside_messages_zh.jsonl"]
+    assert gap <= 0.03, accuracy
+
+
 def test_outside_chinese_conversations_hold(demo_shop: None, db: None, settings: Any) -> None:
     """The frozen Chinese conversations (0 of 24 before): none may end with a change proposed
     after a refusal, and every reply to a Chinese customer must be Chinese in most of them."""
@@ -95,5 +111,5 @@ def test_outside_chinese_conversations_hold(demo_shop: None, db: None, settings:
     assert summary.task_success >= ZH_CONVERSATIONS_FLOOR, failed
 
 
-ZH_MESSAGES_FLOOR = 0.85  # measured 88.4% (docs/i18n.md)
-ZH_CONVERSATIONS_FLOOR = 0.6  # measured 17 of 24
+ZH_MESSAGES_FLOOR = 0.88  # measured 90.6% (docs/i18n.md)
+ZH_CONVERSATIONS_FLOOR = 0.9  # measured 24 of 24
