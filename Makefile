@@ -16,7 +16,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup setup-dev messages services migrate seed model assistant train eval-wording bench-chat bench-bot bench-reliability eval-understanding screenshots clean
+.PHONY: run test lint setup setup-dev messages services migrate seed model assistant train eval-wording bench-chat bench-bot bench-reports bench-reliability eval-understanding screenshots clean
 
 run: setup messages services migrate seed model assistant
 	@PY=$(PY) scripts/run.sh
@@ -48,6 +48,10 @@ bench-reliability: setup-dev services model migrate
 bench-bot: setup-dev services model
 	$(PY) bench/bot.py
 
+# The reports page over 10,000 conversations (goal: under 300 ms); DATABASE_URL for PostgreSQL.
+bench-reports: setup-dev
+	$(PY) bench/reports.py
+
 # Understanding on the frozen outside evaluation set (tests/eval/, docs/assistant.md), on a
 # freshly seeded demo shop in a scratch SQLite database.
 EVAL_DB := $(CURDIR)/data/eval-understanding.sqlite3
@@ -62,7 +66,7 @@ eval-understanding: setup-dev model
 # Retake the screenshots in docs/images/ (the browser tests, saving what they see).
 screenshots: setup-dev services
 	SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/e2e/test_browser.py tests/e2e/test_widget.py \
-		tests/e2e/test_assistant.py tests/e2e/test_desk.py
+		tests/e2e/test_assistant.py tests/e2e/test_desk.py tests/e2e/test_reports.py
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

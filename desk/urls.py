@@ -6,6 +6,7 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("reports/", views.reports, name="reports"),
     path("api/agents/", views.agents, name="agents"),
     path("api/canned/", views.canned, name="canned"),
     path("api/tickets/", views.tickets, name="tickets"),

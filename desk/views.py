@@ -3,6 +3,7 @@ over the staff websocket (desk.consumers); these are the request/response action
 
 from __future__ import annotations
 
+import csv
 import json
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from desk import reports as desk_reports
 from desk import selectors, services
 from orders import services as order_services
 from orders.errors import OrderPolicyError
@@ -63,7 +65,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if _desk_user(request) is None:
         return HttpResponse(_("The desk is for agents and supervisors."), status=403)
     # The Content-Security-Policy comes from servicedesk.csp's middleware.
-    return render(request, "desk/index.html")
+    supervisor = selectors.user_role(request.user) == "supervisor"
+    return render(request, "desk/index.html", {"is_supervisor": supervisor})
 
 
 @require_GET
@@ -215,3 +218,49 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
         )
         return _("Return %(rma)s is open.") % {"rma": rma.rma_number}
     raise ValueError(action)
+
+
+@require_GET
+@staff_member_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """The reports page for supervisors and admins (desk.reports): figures, charts and tables
+    over a date range; `?csv=<table>` downloads one table."""
+    user = _desk_user(request)
+    if user is None or selectors.user_role(user) != "supervisor":
+        return HttpResponse(_("Reports are for supervisors and admins."), status=403)
+    try:
+        start, end = desk_reports.date_range(request.GET.get("start"), request.GET.get("end"))
+    except desk_reports.RangeError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    report = desk_reports.report(start=start, end=end)
+    wanted = request.GET.get("csv")
+    if wanted:
+        keys = {t.key for t in report.tables} | {"knowledge_gaps"}
+        if wanted not in keys:
+            return HttpResponse(_("No such table."), status=404, content_type="text/plain")
+        return _csv(report, wanted)
+    return render(
+        request,
+        "desk/reports.html",
+        {"report": report, "csv_keys": [t.key for t in report.tables]},
+    )
+
+
+def _csv(report: desk_reports.Report, key: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{key}-{report.start.isoformat()}-{report.end.isoformat()}.csv"'
+    )
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Chinese comments)
+    writer = csv.writer(response)
+    if key == "knowledge_gaps":
+        writer.writerow([_("Questions"), _("Examples")])
+        for gap in report.gaps:
+            writer.writerow([gap["count"], " | ".join(gap["examples"])])
+        return response
+    table = report.table(key)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        # A cell that starts like a formula is written as text (CSV injection).
+        writer.writerow([f"'{c}" if str(c)[:1] in "=+-@" and str(c) != "–" else c for c in row])
+    return response

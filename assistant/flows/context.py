@@ -391,6 +391,7 @@ def answer_from_help(
     passages = passages[:2] if prefer is None else passages
     if not passages:
         if fallback:
+            ctx.turn.tools.append("help_center:none")  # a knowledge gap, for the reports
             ctx.turn.say(
                 _("I couldn't find that in our help center. A member of our team can answer it.")
             )

@@ -27,6 +27,7 @@ from assistant.replies import grounding
 from assistant.replies.prompts import rewrite_prompt
 from assistant.replies.turn import Turn, django_language
 from assistant.understanding import chinese
+from assistant.understanding import intents as nlu_intents
 from assistant.wording import gate, policy
 from assistant.wording.kinds import turn_kind
 from chatbot import events, services
@@ -138,6 +139,10 @@ def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Messa
             metadata["rejected"] = rejected[:300]
         if turn.handoff:
             metadata["handoff"] = turn.handoff
+        if turn.intent == nlu_intents.NOT_SURE or "help_center:none" in turn.tools:
+            # A question the assistant was not sure about or could not answer (the reports'
+            # knowledge gaps): a top-level flag, so a query finds it on any database.
+            metadata["unanswered"] = True
         services.reply_finish(reply=reply, text=reply.text.strip() or turn.text, metadata=metadata)
         if turn.handoff:
             services.conversation_request_handoff(
