@@ -3,11 +3,19 @@ the audit trail of conversation state changes (read-only)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from chatbot.admin import ConversationAdmin, MessageInline
+from chatbot.models import Conversation, Intent, Message, MessageRole
+from desk import conversations
 from desk.models import AgentProfile, CannedResponse, ConversationEvent, Note, OfflineTicket
 
 
@@ -88,3 +96,135 @@ class OfflineTicketAdmin(admin.ModelAdmin[OfflineTicket]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# --- conversations for the people who run support ---------------------------------------------
+# chatbot.admin registers the read-only transcript; here it gains what the desk knows (handoffs,
+# agents, the audit trail), the filters supervisors need, and export.
+
+
+class _EventInline(admin.TabularInline[ConversationEvent, Conversation]):
+    model = ConversationEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "created_at", "kind", "from_status", "to_status", "actor_label", "agent", "reason",
+    )  # fmt: skip
+    verbose_name_plural = _("Handoffs, assignments and status changes")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _NoteInline(admin.TabularInline[Note, Conversation]):
+    model = Note
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("created_at", "author", "text")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class IntentFilter(admin.SimpleListFilter):
+    """Conversations in which the assistant read this intent in a customer message."""
+
+    title = _("intent")
+    parameter_name = "intent"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in Intent.choices] + [
+            ("not_sure", gettext("not sure"))
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        return queryset.filter(
+            Exists(
+                Message.objects.filter(
+                    conversation=OuterRef("pk"), role=MessageRole.BOT, metadata__intent=self.value()
+                )
+            )
+        )
+
+
+class HandedOverFilter(admin.SimpleListFilter):
+    title = _("handed over")
+    parameter_name = "handed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", gettext("Yes")), ("no", gettext("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() not in ("yes", "no"):
+            return queryset
+        queued = Exists(
+            ConversationEvent.objects.filter(conversation=OuterRef("pk"), to_status="queued")
+        )
+        return queryset.filter(queued if self.value() == "yes" else ~queued)
+
+
+admin.site.unregister(Conversation)
+
+
+@admin.register(Conversation)
+class StaffConversationAdmin(ConversationAdmin):
+    list_display = [
+        "__str__", "who", "status", "handoff_reason", "assigned_agent", "rating",
+        "message_count", "language",
+    ]  # fmt: skip
+    list_display_links = ["__str__"]
+    list_filter = [
+        "status", HandedOverFilter, "handoff_reason", IntentFilter,
+        ("assigned_agent", admin.RelatedOnlyFieldListFilter), "rating", "language", "created_at",
+    ]  # fmt: skip
+    # An order number is found in what was said; a customer by either email.
+    search_fields = [
+        "=id", "customer__email", "verified_customer__email", "customer__last_name",
+        "verified_customer__last_name", "messages__text",
+    ]  # fmt: skip
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    list_select_related = ["customer", "verified_customer", "assigned_agent"]
+    inlines = [MessageInline, _EventInline, _NoteInline]
+    actions = ["export_json", "export_csv"]
+
+    @admin.display(description=_("customer"), ordering="verified_customer__email")
+    def who(self, obj: Conversation) -> str:
+        """The signed-in customer, or the customer a guest verified as."""
+        if obj.customer:
+            return str(obj.customer.email)
+        if obj.verified_customer:
+            return gettext("guest, verified as %(email)s") % {"email": obj.verified_customer.email}
+        return gettext("guest")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Conversation], search_term: str
+    ) -> tuple[QuerySet[Conversation], bool]:
+        # Searching messages joins them: one row per conversation, however many match.
+        found, _duplicates = super().get_search_results(request, queryset, search_term)
+        return found.distinct(), False
+
+    def _export(self, request: HttpRequest, queryset: QuerySet[Conversation], kind: str) -> Any:
+        rows = conversations.export_rows(queryset)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        if kind == "json":
+            response = HttpResponse(
+                json.dumps(rows, ensure_ascii=False, indent=2),
+                content_type="application/json; charset=utf-8",
+            )
+        else:
+            response = HttpResponse(
+                "\ufeff" + conversations.export_csv(rows), content_type="text/csv; charset=utf-8"
+            )
+        response["Content-Disposition"] = f'attachment; filename="conversations-{stamp}.{kind}"'
+        return response
+
+    @admin.action(description=_("Export the selected conversations as JSON"))
+    def export_json(self, request: HttpRequest, queryset: QuerySet[Conversation]) -> Any:
+        return self._export(request, queryset, "json")
+
+    @admin.action(description=_("Export the selected conversations as CSV (a line a message)"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Conversation]) -> Any:
+        return self._export(request, queryset, "csv")

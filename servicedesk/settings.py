@@ -271,6 +271,7 @@ CELERY_TASK_ROUTES = {"chatbot.reply_sweep_task": {"queue": CELERY_UPKEEP_QUEUE}
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "orders.order_expire_unpaid_task", "schedule": 15 * 60},
     "requeue-stale-chats": {"task": "desk.requeue_stale_task", "schedule": 60},
+    "conversation-retention": {"task": "desk.retention_task", "schedule": 24 * 3600},
     "sweep-unanswered-messages": {
         "task": "chatbot.reply_sweep_task",
         "schedule": envint("CHAT_REPLY_SWEEP_S", "10"),
@@ -289,6 +290,11 @@ CHAT_ALLOWED_ORIGINS = envlist("CHAT_ALLOWED_ORIGINS", "")
 CHAT_TOKEN_MAX_AGE = envint("CHAT_TOKEN_MAX_AGE", "600")  # seconds a websocket token is valid
 CHAT_RESUME_MAX_AGE = envint("CHAT_RESUME_MAX_AGE", str(30 * 24 * 3600))  # a widget's history
 CHAT_MAX_TEXT = envint("CHAT_MAX_TEXT", "2000")  # characters in one customer message
+# The shop's privacy policy for conversations (desk.conversations.retention_apply, daily): those
+# last active more than this many days ago are anonymised (texts removed, customer unlinked;
+# counts kept for the reports) or deleted. 0 keeps them all.
+CHAT_RETENTION_DAYS = envint("CHAT_RETENTION_DAYS", "0")
+CHAT_RETENTION_MODE = envstr("CHAT_RETENTION_MODE", "anonymise")  # or "delete"
 CHAT_MAX_FRAME_BYTES = envint("CHAT_MAX_FRAME_BYTES", "65536")
 CHAT_RATE_BURST = envint("CHAT_RATE_BURST", "5")  # messages a connection may send at once...
 CHAT_RATE_PER_MINUTE = envint("CHAT_RATE_PER_MINUTE", "20")  # ...refilled at this rate
