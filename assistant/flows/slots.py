@@ -78,6 +78,9 @@ def fill_task(ctx: Ctx) -> bool:
     assert task is not None and task.asking is not None
     asking = task.asking
     text = ctx.text.strip()
+    # A chip is matched on what was written (or pressed), not on the reading: "误下单" is the
+    # Chinese label of "Ordered by mistake", though its reading says "place an order".
+    written = ctx.message.text.strip()
     prediction = nlu_intents.classify(text)
     switching = (
         prediction.is_sure
@@ -161,7 +164,7 @@ def fill_task(ctx: Ctx) -> bool:
         return_fill(ctx, task, order)
         return True
     if asking == "reason":
-        chip = reason_chip(text) if task.name == "return" else None
+        chip = (reason_chip(written) or reason_chip(text)) if task.name == "return" else None
         if task.name == "return":
             reason = chip or reason_from(text)
             if reason is None:
@@ -176,10 +179,18 @@ def fill_task(ctx: Ctx) -> bool:
                 return_fill(ctx, task, order)
             return True
         said = text.lower().strip(" .!")
-        chip = next((c for c in CANCEL_REASONS if said in (c.lower(), _(c).lower())), None)
+        shown = written.lower().strip(" .!。！")
+        chip = next(
+            (
+                c
+                for c in CANCEL_REASONS
+                if said in (c.lower(), _(c).lower()) or shown == _(c).lower()
+            ),
+            None,
+        )
         # A chip pressed in the customer's language (not English) answers the question, whatever
         # the classifier makes of its words; English text is read exactly as before.
-        translated_chip = chip is not None and said != chip.lower()
+        translated_chip = chip is not None and said != chip.lower() and shown != chip.lower()
         if (
             switching
             and not translated_chip
@@ -196,7 +207,7 @@ def fill_task(ctx: Ctx) -> bool:
         propose(ctx)
         return True
     if asking == "refund_method":
-        method = refund_method_chip(text)
+        method = refund_method_chip(written) or refund_method_chip(text)
         if method is None:
             if re.search(r"\b(gift|store credit|credit)\b", text, re.I):
                 method = "gift_card"
@@ -295,7 +306,8 @@ def fill_task(ctx: Ctx) -> bool:
         if order is None:
             ctx.state.task = None
             return False
-        chip = change_chip(text)  # a chip of the question, pressed in any language
+        # A chip of the question, pressed in any language.
+        chip = change_chip(written) or change_chip(text)
         if (
             chip == "swap"
             or re.search(r"\b(size|colou?r|item|option|model|version)\b", text, re.I)

@@ -189,3 +189,15 @@ def test_orders_are_dated_and_priced_in_chinese() -> None:
     with translation.override("en"):
         assert day(dt.date(2026, 8, 3)) == "August 3, 2026"
         assert money(Decimal("1234.5"), "USD") == "$1,234.50"
+
+
+@pytest.mark.django_db
+def test_the_assistants_own_chinese_chips_answer_its_questions(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
+    order = order_in_status(alice, OrderStatus.PROCESSING)
+    chat = _chat(alice)
+    asked = _say(chat, f"取消订单{order.number}")
+    assert "误下单" in str(asked.metadata["attachments"]), asked.text  # the reason chips
+    proposal = _say(chat, "误下单")  # typed or pressed: the chip, though 下单 reads "order"
+    assert [a["type"] for a in proposal.metadata["attachments"]] == ["confirm"], proposal.text
