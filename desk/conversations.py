@@ -88,6 +88,12 @@ def export_rows(conversations: QuerySet[Conversation]) -> list[dict[str, Any]]:
     return out
 
 
+def csv_row(cells: Iterable[Any]) -> list[Any]:
+    """Cells for a CSV a spreadsheet will open: one that starts like a formula ("=", "+", "-",
+    "@") is written as text, so a customer's message can't run in the reader's spreadsheet."""
+    return [f"'{v}" if str(v)[:1] in "=+-@" else v for v in cells]
+
+
 CSV_COLUMNS = [
     "conversation", "started", "customer", "status", "handoff_reason", "agent", "rating",
     "seq", "at", "role", "text", "intent", "actions",
@@ -108,7 +114,7 @@ def export_csv(rows: Iterable[dict[str, Any]]) -> str:
         for m in c["messages"]:
             cells = [*head, m["seq"], m["at"], m["role"], m["text"], m["intent"] or "",
                      " ".join(m["actions"])]  # fmt: skip
-            writer.writerow([f"'{v}" if str(v)[:1] in "=+-@" else v for v in cells])
+            writer.writerow(csv_row(cells))
     return buffer.getvalue()
 
 

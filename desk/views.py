@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from desk import conversations as desk_conversations
 from desk import reports as desk_reports
 from desk import selectors, services
 from orders import services as order_services
@@ -225,8 +226,7 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
 def reports(request: HttpRequest) -> HttpResponse:
     """The reports page for supervisors and admins (desk.reports): figures, charts and tables
     over a date range; `?csv=<table>` downloads one table."""
-    user = _desk_user(request)
-    if user is None or selectors.user_role(user) != "supervisor":
+    if selectors.user_role(request.user) != "supervisor":
         return HttpResponse(_("Reports are for supervisors and admins."), status=403)
     try:
         start, end = desk_reports.date_range(request.GET.get("start"), request.GET.get("end"))
@@ -261,6 +261,5 @@ def _csv(report: desk_reports.Report, key: str) -> HttpResponse:
     table = report.table(key)
     writer.writerow(table.columns)
     for row in table.rows:
-        # A cell that starts like a formula is written as text (CSV injection).
-        writer.writerow([f"'{c}" if str(c)[:1] in "=+-@" and str(c) != "–" else c for c in row])
+        writer.writerow(desk_conversations.csv_row(row))
     return response

@@ -19,8 +19,8 @@ def drafts_only(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_enqueue_reply", lambda message_id: None)
 
 
-def chat(customer: Customer | None) -> Conversation:
-    return services.conversation_start_or_resume(customer=customer, resume=None)
+def chat(customer: Customer | None, language: str = "en") -> Conversation:
+    return services.conversation_start_or_resume(customer=customer, resume=None, language=language)
 
 
 def say(conversation: Conversation, text: str, action: dict[str, str] | None = None) -> Message:

@@ -183,7 +183,7 @@ def test_a_chinese_customer_moves_a_pending_order_to_a_chinese_address(
     alice: Customer, order_in_status: OrderMaker
 ) -> None:
     order = order_in_status(alice, OrderStatus.PENDING)
-    conversation = services_chat_zh(alice)
+    conversation = chat(alice, language="zh-Hans")
     proposal = say(
         conversation, f"{order.number}的收货地址改成上海市徐汇区漕溪北路398号，邮编200030"
     )
@@ -195,12 +195,6 @@ def test_a_chinese_customer_moves_a_pending_order_to_a_chinese_address(
     order.refresh_from_db()
     assert order.shipping_address["postal_code"] == "200030", order.shipping_address
     assert order.shipping_address["country"] == "CN"
-
-
-def services_chat_zh(customer: Customer) -> Any:
-    from chatbot import services
-
-    return services.conversation_start_or_resume(customer=customer, resume=None, language="zh-Hans")
 
 
 # Last in the module: the demo shop stays seeded until the module ends.
