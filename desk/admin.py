@@ -103,7 +103,32 @@ class OfflineTicketAdmin(admin.ModelAdmin[OfflineTicket]):
 # agents, the audit trail), the filters supervisors need, and export.
 
 
-class _EventInline(admin.TabularInline[ConversationEvent, Conversation]):
+def _reads_conversations(request: HttpRequest) -> bool:
+    """Supervisors (and superusers) read every conversation in the console, whatever model
+    permissions the shop gave their group; agents work chats in the desk only."""
+    from desk.selectors import user_role
+
+    return bool(request.user.is_superuser) or user_role(request.user) == "supervisor"
+
+
+class _ReadOnlyForSupervisors:
+    """An inline supervisors can read and nobody can change."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _reads_conversations(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _MessageInline(_ReadOnlyForSupervisors, MessageInline):
+    pass
+
+
+class _EventInline(_ReadOnlyForSupervisors, admin.TabularInline[ConversationEvent, Conversation]):
     model = ConversationEvent
     extra = 0
     can_delete = False
@@ -116,7 +141,7 @@ class _EventInline(admin.TabularInline[ConversationEvent, Conversation]):
         return False
 
 
-class _NoteInline(admin.TabularInline[Note, Conversation]):
+class _NoteInline(_ReadOnlyForSupervisors, admin.TabularInline[Note, Conversation]):
     model = Note
     extra = 0
     can_delete = False
@@ -187,8 +212,23 @@ class StaffConversationAdmin(ConversationAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     list_select_related = ["customer", "verified_customer", "assigned_agent"]
-    inlines = [MessageInline, _EventInline, _NoteInline]
+    inlines = [_MessageInline, _EventInline, _NoteInline]
     actions = ["export_json", "export_csv"]
+    exclude = ["bot_state"]  # the assistant's working memory, not a record for people
+
+    # A conversation is a record: supervisors read and export it, nobody edits it here, and only
+    # a superuser deletes one (the retention setting deletes or anonymises old ones).
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _reads_conversations(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _reads_conversations(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
 
     @admin.display(description=_("customer"), ordering="verified_customer__email")
     def who(self, obj: Conversation) -> str:

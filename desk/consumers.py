@@ -14,7 +14,6 @@ from django.contrib.auth.models import User
 from chatbot import events as chat_events
 from chatbot.consumers import frame_decode
 from desk import events, selectors, services
-from desk.models import Presence
 
 CLOSE_FORBIDDEN = 4003
 
@@ -36,7 +35,7 @@ def _suggest(conversation_id: object, user: User) -> str:
     conversation = selectors.conversation_get(conversation_id=str(conversation_id))
     if conversation is None or not selectors.may_handle(user=user, conversation=conversation):
         raise services.DeskError("forbidden", "this chat is assigned to another agent")
-    return selectors.reply_suggestion(conversation=conversation)
+    return selectors.reply_suggestion(conversation=conversation, agent=user)
 
 
 class DeskConsumer(AsyncWebsocketConsumer):
@@ -60,9 +59,9 @@ class DeskConsumer(AsyncWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
-        await database_sync_to_async(services.presence_set)(user=user, state=Presence.ONLINE)
+        presence = await database_sync_to_async(services.presence_connect)(user=user)
         hello = await database_sync_to_async(selectors.hello_payload)(
-            user=user, role=self.role, presence=Presence.ONLINE
+            user=user, role=self.role, presence=presence
         )
         for item in hello["mine"]:
             await self._watch(item["conversation"])
@@ -75,7 +74,7 @@ class DeskConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         for conversation_id in list(self.watching):
             await self._unwatch(conversation_id)
-        await database_sync_to_async(services.presence_set)(user=self.user, state=Presence.OFFLINE)
+        await database_sync_to_async(services.presence_disconnect)(user=self.user)
 
     async def _watch(self, conversation_id: str) -> None:
         """Join a chat's customer-facing group and its staff-only group. Only called after a

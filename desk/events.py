@@ -70,6 +70,27 @@ def presence_changed(*, user_id: int, presence: str, reason: str = "") -> None:
     publish(QUEUE_GROUP, {"type": "agents", "agents": selectors.agents_payload()})
 
 
+def canned_changed_signal(**_: Any) -> None:
+    """post_save/post_delete of a CannedResponse: every desk reloads its canned responses."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: publish(QUEUE_GROUP, {"type": "canned_changed"}))
+
+
+def requeued(*, user_id: int, conversation_ids: list[uuid.UUID]) -> None:
+    """Tell the agent which of their chats the reply timeout put back in the queue."""
+    from django.conf import settings
+
+    publish(
+        agent_group(user_id),
+        {
+            "type": "requeued",
+            "conversations": [str(pk) for pk in conversation_ids],
+            "minutes": settings.DESK_REPLY_TIMEOUT_MIN,
+        },
+    )
+
+
 def staff_publish(conversation_id: uuid.UUID | str, event: dict[str, Any]) -> None:
     """To the staff watching one chat only (notes, the customer typing)."""
     event = {**event, "conversation": str(conversation_id)}

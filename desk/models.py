@@ -32,6 +32,11 @@ class AgentProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile"
     )
     presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.OFFLINE)
+    # What the agent last picked: restored when the desk reconnects within
+    # DESK_RECONNECT_GRACE_S (a reload, a network blip); a fresh sign-in starts offline.
+    chosen_presence = models.CharField(
+        max_length=10, choices=Presence.choices, default=Presence.OFFLINE
+    )
     max_chats = models.PositiveSmallIntegerField(default=default_max_chats)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Ties in auto-assignment go to whoever has waited longest since their last chat.

@@ -13,11 +13,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from chatbot import events as chat_events
 from chatbot import services as chat_services
 from chatbot.models import Conversation, ConversationStatus, Message, MessageRole
+from desk import summary
 from desk.hours import hours_open
 from desk.models import (
     AGENTS_GROUP,
@@ -34,7 +36,6 @@ from orders.models import Customer, Order, OrderStatus
 Role = Literal["agent", "supervisor"]
 DEFAULT_HANDLE_TIME_S = 180
 HANDLE_TIME_SAMPLE = 50
-TRIVIAL_INTENTS = frozenset({"greeting", "thanks", "goodbye", "handoff", ""})
 
 
 class CustomerBrief(TypedDict):
@@ -87,6 +88,9 @@ class TicketItem(TypedDict):
 
 class Summary(TypedDict):
     customer: CustomerBrief | None
+    said: list[str]
+    deadline: list[str]
+    threats: list[str]
     wants: list[str]
     orders: list[str]
     bot_did: list[str]
@@ -340,39 +344,49 @@ def episode_messages(conversation: Conversation) -> QuerySet[Message]:
 
 
 def handoff_summary(*, conversation: Conversation) -> Summary:
-    """What the agent needs first, built only from stored facts: who the customer is (and whether
-    they proved it), what they asked for (the intents the assistant recognised), the orders
-    discussed that are the verified customer's own, what the assistant did (its tools), and why
-    it handed over."""
-    wants: list[str] = []
-    did: list[str] = []
-    transcript: list[str] = []
-    for message in episode_messages(conversation):
-        transcript.append(message.text)
-        meta = message.metadata if isinstance(message.metadata, dict) else {}
-        if message.role != MessageRole.BOT:
-            continue
-        intent = meta.get("intent")
-        if isinstance(intent, str) and intent not in TRIVIAL_INTENTS and intent not in wants:
-            wants.append(intent)
-        tools = meta.get("tools")
-        for tool in tools if isinstance(tools, list) else []:
-            if isinstance(tool, str) and tool not in did:
-                did.append(tool)
-    orders: list[str] = []
-    if conversation.verified_customer_id is not None:
-        text = "\n".join(transcript).upper()
-        numbers = Order.objects.filter(customer_id=conversation.verified_customer_id).values_list(
-            "number", flat=True
-        )
-        orders = sorted({n for n in numbers if n.upper() in text})
+    """What the agent needs first, built only from stored facts (desk/summary.py): who the
+    customer is (and whether they proved it), their own words that matter, the deadline they
+    gave and what they threatened, the requests the assistant recognised, the orders that matter
+    (named by the customer or in focus, the verified customer's own, at most three), what the
+    assistant did and why it handed over."""
+    messages = list(episode_messages(conversation))
+    wants, did = summary.requests_and_actions(messages)
+    words = summary.customer_words(messages)
+    state = conversation.bot_state if isinstance(conversation.bot_state, dict) else {}
+    focus = state.get("focus_order")
     return {
         "customer": _customer_brief(conversation),
+        "said": words["said"],
+        "deadline": words["deadline"],
+        "threats": words["threats"],
         "wants": wants,
-        "orders": orders,
+        "orders": summary.orders_that_matter(
+            conversation=conversation,
+            messages=messages,
+            focus=focus if isinstance(focus, str) else None,
+        ),
         "bot_did": did,
         "reason": conversation.handoff_reason,
     }
+
+
+def acting_order(*, conversation: Conversation) -> str:
+    """The order an agent's `{order_number}` means: the one the agent last acted on in this chat,
+    else the one the chat is about (the summary's latest)."""
+    acted = (
+        conversation.messages.filter(
+            seq__gte=conversation.episode_start_seq,
+            role=MessageRole.SYSTEM,
+            metadata__has_key="order_action",
+        )
+        .order_by("-seq")
+        .values_list("metadata", flat=True)
+        .first()
+    )
+    if isinstance(acted, dict) and isinstance(acted.get("order_action"), str):
+        return str(acted["order_action"])
+    orders = handoff_summary(conversation=conversation)["orders"]
+    return orders[-1] if orders else ""
 
 
 def customer_sidebar(customer: Customer | None) -> dict[str, Any] | None:
@@ -418,7 +432,6 @@ def canned_render(*, text: str, conversation: Conversation, agent: User | None =
     """Fill a canned response's placeholders. Only the three known names are replaced (never
     `str.format`, which would evaluate attribute lookups written by an admin)."""
     customer = conversation.verified_customer or conversation.customer
-    orders = handoff_summary(conversation=conversation)["orders"]
     if customer is not None:
         name = customer.first_name
     else:  # the canned text goes to the customer: their language
@@ -426,7 +439,7 @@ def canned_render(*, text: str, conversation: Conversation, agent: User | None =
             name = pgettext("a canned response's {customer_name} for a guest", "there")
     values = {
         "{customer_name}": name,
-        "{order_number}": orders[-1] if orders else "",
+        "{order_number}": acting_order(conversation=conversation),
         "{agent_name}": (agent.first_name or agent.get_username()) if agent else "",
     }
     for placeholder, value in values.items():
@@ -490,48 +503,78 @@ def conversation_payload(*, conversation: Conversation, user: User) -> dict[str,
     }
 
 
-def reply_suggestion(*, conversation: Conversation) -> str:
+SUGGEST_LOOKBACK = 3
+
+
+def reply_suggestion(*, conversation: Conversation, agent: User | None = None) -> str:
     """What the assistant would answer the customer's last message, for the agent to edit. The
     dialogue manager runs in a transaction that is rolled back, so nothing it does is kept (no
-    dialogue state, no order change)."""
+    dialogue state, no order change). A message the assistant would only hand over ("I want a
+    person", a complaint) has no answer of its own: the one before it is answered instead, and
+    when every recent one would hand over, the agent gets an opening line in their own name,
+    never the assistant's handoff sentence."""
     from assistant.flows.engine import respond  # loads the NLU models: only when asked
 
-    last = episode_messages(conversation).filter(role=MessageRole.CUSTOMER).order_by("-seq").first()
-    if last is None:
+    recent = list(
+        episode_messages(conversation)
+        .filter(role=MessageRole.CUSTOMER)
+        .order_by("-seq")[:SUGGEST_LOOKBACK]
+    )
+    if not recent:
         return ""
     # The agent sends it to the customer: in the conversation's language, as the reply task does.
-    with (
-        transaction.atomic(),
-        translation.override(chat_services.django_language(conversation.language)),
-    ):
-        turn = respond(message=last)
-        transaction.set_rollback(True)
-    return turn.text
+    with translation.override(chat_services.django_language(conversation.language)):
+        for message in recent:
+            with transaction.atomic():
+                turn = respond(message=message)
+                transaction.set_rollback(True)
+            if not getattr(turn, "handoff", None) and turn.text.strip():
+                return str(turn.text)
+        customer = conversation.verified_customer or conversation.customer
+        values = {
+            "name": customer.first_name if customer is not None else "",
+            "agent": (agent.first_name or agent.get_username()) if agent is not None else "",
+        }
+        if values["name"] and values["agent"]:
+            text = _(
+                "Hi %(name)s, this is %(agent)s from our team. I've read your messages and "
+                "I'm looking into it now."
+            )
+        elif values["agent"]:
+            text = _(
+                "Hi, this is %(agent)s from our team. I've read your messages and I'm looking "
+                "into it now."
+            )
+        else:
+            text = _("Hi, I've read your messages and I'm looking into it now.")
+        return text % values
 
 
 def stale_candidates(*, now: dt.datetime) -> list[uuid.UUID]:
-    """Chats whose agent hasn't written within DESK_REPLY_TIMEOUT_MIN of the assignment or of the
-    customer's last message (the row is re-checked under its lock before anything changes)."""
+    """Chats whose agent hasn't written at all within DESK_REPLY_TIMEOUT_MIN of being given them
+    (the row is re-checked under its lock before anything changes)."""
     deadline = now - dt.timedelta(minutes=settings.DESK_REPLY_TIMEOUT_MIN)
     rows = Conversation.objects.filter(
         status=ConversationStatus.AGENT, assigned_at__lt=deadline
-    ).values_list("pk", "assigned_at", "last_customer_message_at", "last_agent_message_at")
-    return [pk for pk, *times in rows if waiting_since(*times, deadline=deadline)]
+    ).values_list("pk", "assigned_at", "last_agent_message_at")
+    return [pk for pk, *times in rows if unanswered_since(*times, deadline=deadline)]
 
 
-def waiting_since(
-    assigned_at: dt.datetime | None,
-    last_customer: dt.datetime | None,
-    last_agent: dt.datetime | None,
-    *,
-    deadline: dt.datetime,
+def unanswered_since(
+    assigned_at: dt.datetime | None, last_agent: dt.datetime | None, *, deadline: dt.datetime
 ) -> bool:
-    """True when the customer has been waiting for the agent since before `deadline`."""
+    """True when the agent was given the chat before `deadline` and has not written in it since."""
     if assigned_at is None:
         return False
-    since = max(assigned_at, last_customer) if last_customer else assigned_at
-    answered = last_agent is not None and last_agent >= since
-    return since < deadline and not answered
+    answered = last_agent is not None and last_agent >= assigned_at
+    return assigned_at < deadline and not answered
+
+
+def agent_active_since(*, user_id: int, since: dt.datetime) -> bool:
+    """The agent has written to a customer since `since`."""
+    return Conversation.objects.filter(
+        assigned_agent_id=user_id, last_agent_message_at__gte=since
+    ).exists()
 
 
 def open_order_value_high(*, customer_id: int | None) -> bool:

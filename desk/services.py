@@ -72,6 +72,11 @@ SYSTEM_TEXTS: dict[str, Callable[[], str]] = {
         "This chat has been marked as resolved. Write again any time if you need more help."
     ),
     "ticket": lambda: _("Thanks! We've got your message and will answer you at %(email)s."),
+    # What an agent did to an order from the chat's sidebar, told to the customer in the chat.
+    "order_cancel": lambda: _("%(name)s cancelled order %(number)s."),
+    "order_swap": lambda: _("%(name)s changed %(product)s on order %(number)s to %(variant)s."),
+    "order_address": lambda: _("%(name)s changed the shipping address of order %(number)s."),
+    "order_return": lambda: _("%(name)s opened return %(rma)s for order %(number)s."),
 }
 
 
@@ -305,6 +310,8 @@ def _assign(
     )
     profile.last_assigned_at = timezone.now()
     profile.save(update_fields=["last_assigned_at"])
+    if _last_joined(conversation) == profile.user_id:
+        return  # the same agent again (after a timeout or a release): no second "joined" line
     chat_services.message_add(
         conversation=conversation,
         role=MessageRole.SYSTEM,
@@ -313,7 +320,29 @@ def _assign(
             conversation.language,
             name=_name(profile.user),
         ),
+        metadata={"joined": profile.user_id},
     )
+
+
+def _last_joined(conversation: Conversation) -> int | None:
+    """The agent the customer was last told had joined this episode's chat, unless the
+    assistant has had the chat back since."""
+    lines = (
+        conversation.messages.filter(
+            seq__gte=conversation.episode_start_seq, role=MessageRole.SYSTEM
+        )
+        .order_by("-seq")
+        .values_list("metadata", flat=True)[:20]
+    )
+    for metadata in lines:
+        if not isinstance(metadata, dict):
+            continue
+        if metadata.get("handed_back"):
+            return None
+        joined = metadata.get("joined")
+        if isinstance(joined, int):
+            return joined
+    return None
 
 
 def conversation_claim(*, conversation_id: uuid.UUID | str, user: User) -> Conversation:
@@ -386,6 +415,12 @@ def conversation_transfer(
             raise DeskError("forbidden", _("this chat is assigned to another agent"))
         if conversation.assigned_agent_id == target.pk:
             return conversation
+        if profile.presence == Presence.OFFLINE:
+            raise ClaimError(
+                "agent_offline",
+                _("%(name)s is offline: the customer would wait for nobody")
+                % {"name": _name(target)},
+            )
         if selectors.agent_load(user_id=target.pk) >= profile.max_chats:
             raise ClaimError(
                 "at_capacity",
@@ -416,6 +451,7 @@ def conversation_hand_back(*, conversation_id: uuid.UUID | str, user: User) -> C
             conversation=conversation,
             role=MessageRole.SYSTEM,
             text=_text("handed_back", conversation.language),
+            metadata={"handed_back": True},
         )
         _refresh_on_commit(previous)
         _dispatch_on_commit()
@@ -485,21 +521,20 @@ def conversation_rate(*, conversation_id: uuid.UUID | str, score: object, commen
 
 
 def requeue_stale(*, now: dt.datetime | None = None) -> list[uuid.UUID]:
-    """Put back in the queue every chat whose agent hasn't answered within
-    DESK_REPLY_TIMEOUT_MIN (of the assignment or of the customer's last message), and mark that
-    agent away so the chat doesn't go straight back to them. Idempotent."""
+    """Put back in the queue every chat its agent has not answered at all within
+    DESK_REPLY_TIMEOUT_MIN of being given it, and tell the agent. A chat the agent has answered
+    stays theirs. The agent is marked away only when they have answered nobody in that time (an
+    agent at work is never set away), so the queue doesn't hand the chat straight back.
+    Idempotent."""
     now = now or timezone.now()
     deadline = now - dt.timedelta(minutes=settings.DESK_REPLY_TIMEOUT_MIN)
     requeued: list[uuid.UUID] = []
-    agents: set[int] = set()
+    agents: dict[int, list[uuid.UUID]] = {}
     for pk in selectors.stale_candidates(now=now):
         with transaction.atomic():
             conversation = _lock(pk)
-            if conversation.status != Status.AGENT or not selectors.waiting_since(
-                conversation.assigned_at,
-                conversation.last_customer_message_at,
-                conversation.last_agent_message_at,
-                deadline=deadline,
+            if conversation.status != Status.AGENT or not selectors.unanswered_since(
+                conversation.assigned_at, conversation.last_agent_message_at, deadline=deadline
             ):
                 continue
             agent_id = conversation.assigned_agent_id
@@ -513,10 +548,13 @@ def requeue_stale(*, now: dt.datetime | None = None) -> list[uuid.UUID]:
             _refresh_on_commit(agent_id)
         requeued.append(pk)
         if agent_id is not None:
-            agents.add(agent_id)
+            agents.setdefault(agent_id, []).append(pk)
     for user in User.objects.filter(pk__in=agents):  # after the chats' locks (lock order)
-        if selectors.user_role(user) is not None:
-            presence_set(user=user, state=Presence.AWAY, why="reply_timeout")
+        if selectors.user_role(user) is None:
+            continue
+        events.requeued(user_id=user.pk, conversation_ids=agents[user.pk])
+        if not selectors.agent_active_since(user_id=user.pk, since=deadline):
+            presence_set(user=user, state=Presence.AWAY, why="reply_timeout", chosen=False)
     if requeued:
         queue_dispatch()
     return requeued
@@ -584,8 +622,9 @@ def note_add(*, conversation_id: uuid.UUID | str, user: User, text: object) -> N
     return note
 
 
-def presence_set(*, user: User, state: str, why: str = "") -> AgentProfile:
-    """online, away or offline. Going online takes chats waiting in the queue."""
+def presence_set(*, user: User, state: str, why: str = "", chosen: bool = True) -> AgentProfile:
+    """online, away or offline. Going online takes chats waiting in the queue. `chosen`: the
+    agent picked it (kept, and restored when the desk reconnects soon after a drop)."""
     _require_role(user)
     if state not in Presence.values:
         raise DeskError("bad_presence", _("presence is online, away or offline"))
@@ -593,13 +632,38 @@ def presence_set(*, user: User, state: str, why: str = "") -> AgentProfile:
         profile = _profile_lock(user)
         profile.presence = state
         profile.last_seen_at = timezone.now()
-        profile.save(update_fields=["presence", "last_seen_at"])
+        fields = ["presence", "last_seen_at"]
+        if chosen:
+            profile.chosen_presence = state
+            fields.append("chosen_presence")
+        profile.save(update_fields=fields)
         transaction.on_commit(
             lambda: events.presence_changed(user_id=user.pk, presence=state, reason=why)
         )
         if state == Presence.ONLINE:
             _dispatch_on_commit()
     return profile
+
+
+def presence_connect(*, user: User, now: dt.datetime | None = None) -> str:
+    """The presence of an agent whose desk has just connected. Signing in never puts an agent
+    online by itself: a desk that reconnects within DESK_RECONNECT_GRACE_S of its last drop (a
+    reload) gets back what the agent chose; otherwise the agent starts offline and picks."""
+    now = now or timezone.now()
+    _require_role(user)
+    with transaction.atomic():
+        profile = _profile_lock(user)
+        recent = profile.last_seen_at is not None and (now - profile.last_seen_at) <= dt.timedelta(
+            seconds=settings.DESK_RECONNECT_GRACE_S
+        )
+        state = profile.chosen_presence if recent else Presence.OFFLINE
+    presence_set(user=user, state=state, why="connected", chosen=False)
+    return state
+
+
+def presence_disconnect(*, user: User) -> None:
+    """The desk's last connection closed: offline for assignment, the agent's choice kept."""
+    presence_set(user=user, state=Presence.OFFLINE, why="disconnected", chosen=False)
 
 
 # --- messages left while nobody was at the desk --------------------------------------------------
@@ -684,6 +748,21 @@ def offline_ticket_answer(*, ticket_id: int, user: User, text: object) -> Offlin
 
 
 # --- orders, from the customer sidebar -----------------------------------------------------------
+
+
+def order_action_announce(
+    *, conversation_id: uuid.UUID | str, user: User, code: str, number: str, **values: str
+) -> None:
+    """Tell the customer in the chat what the agent just did to one of their orders (and mark
+    it: the agent's `{order_number}` placeholders mean this order from now on)."""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        chat_services.message_add(
+            conversation=conversation,
+            role=MessageRole.SYSTEM,
+            text=_text(code, conversation.language, name=_name(user), number=number, **values),
+            metadata={"order_action": number},
+        )
 
 
 def order_actor(*, conversation_id: uuid.UUID | str, user: User) -> Actor:

@@ -146,7 +146,12 @@ def order_action(
     body = _body(request)
     try:
         actor = services.order_actor(conversation_id=conversation_id, user=user)
-        message = _run_order_action(action=action, number=number, body=body, actor=actor)
+        message, code, values = _run_order_action(
+            action=action, number=number, body=body, actor=actor
+        )
+        services.order_action_announce(
+            conversation_id=conversation_id, user=user, code=code, number=number, **values
+        )
     except services.DeskError as error:
         return _error(error)
     except OrderPolicyError as error:
@@ -165,7 +170,11 @@ def order_action(
     )
 
 
-def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: Any) -> str:
+def _run_order_action(
+    *, action: str, number: str, body: dict[str, Any], actor: Any
+) -> tuple[str, str, dict[str, str]]:
+    """Run one sidebar action: (the agent's confirmation, the customer's notice code, its
+    values)."""
     if action == "cancel":
         reason = body.get("reason")
         order = order_services.order_cancel(
@@ -173,7 +182,7 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             reason=reason if isinstance(reason, str) else "",
             actor=actor,
         )
-        return _("Order %(number)s is cancelled.") % {"number": order.number}
+        return (_("Order %(number)s is cancelled.") % {"number": order.number}, "order_cancel", {})
     if action == "swap":
         item = order_services.order_swap_variant(
             order_number=number,
@@ -181,10 +190,8 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             new_variant_id=int(body["variant_id"]),
             actor=actor,
         )
-        return _("%(product)s is now %(variant)s.") % {
-            "product": item.product_name,
-            "variant": item.variant_label,
-        }
+        values = {"product": item.product_name, "variant": item.variant_label}
+        return _("%(product)s is now %(variant)s.") % values, "order_swap", values
     if action == "address":
         address = body["address"]
         if not isinstance(address, dict):
@@ -196,7 +203,8 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             address=cast(order_services.AddressInput, cleaned),
             actor=actor,
         )
-        return _("Order %(number)s will ship to the new address.") % {"number": order.number}
+        told = _("Order %(number)s will ship to the new address.") % {"number": order.number}
+        return told, "order_address", {}
     if action == "return":
         lines = [
             order_services.ReturnLine(
@@ -217,7 +225,11 @@ def _run_order_action(*, action: str, number: str, body: dict[str, Any], actor: 
             refund_method=str(body.get("refund_method", "original")),
             reason_detail=str(body.get("reason_detail", ""))[:500],
         )
-        return _("Return %(rma)s is open.") % {"rma": rma.rma_number}
+        return (
+            _("Return %(rma)s is open.") % {"rma": rma.rma_number},
+            "order_return",
+            {"rma": rma.rma_number},
+        )
     raise ValueError(action)
 
 

@@ -66,6 +66,7 @@ from orders.models import (
 from orders.pricing import totals_for
 
 STAFF_KINDS = frozenset({ActorKind.STAFF, ActorKind.AGENT, ActorKind.SYSTEM})
+MAX_LINE_QUANTITY = 20  # of one item on one order, when a quantity is changed
 # Reasons for which the original shipping charge is refunded too (help center: refunds article).
 SHOP_FAULT_REASONS = frozenset({ReturnReason.DAMAGED, ReturnReason.WRONG_ITEM})
 
@@ -680,6 +681,116 @@ def order_modify_items(
             to_value=f"{new.sku} ({new.label})",
             order=order,
         )
+    _recompute_totals(order)
+    payment: Payment | None = None
+    if quote.charge:
+        payment = _charge(order=order, amount=quote.charge, method=method)
+    elif quote.refund:
+        if method is not None:
+            payment = _refund(order=order, amount=quote.refund, method=method)
+        else:
+            payment = next(iter(_refund_paid(order=order, amount=quote.refund)), None)
+    if payment is not None:
+        audit_record(
+            actor=actor,
+            subject_type="order",
+            subject_id=order.number,
+            action=f"order.price_difference.{payment.kind}",
+            field="payment",
+            to_value=f"{payment.amount} {order.currency}",
+            note=payment.method.label if payment.method else "",
+            order=order,
+        )
+    return ModifyResult(order=order, quote=quote, payment=payment)
+
+
+def _checked_quantity(order: Order, order_item_id: int, quantity: int) -> OrderItem:
+    item = order.items.filter(pk=order_item_id).first()
+    if item is None:
+        raise VariantSwapNotAllowed(f"That item is not part of order {order.number}.")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+        raise VariantSwapNotAllowed("The quantity must be a whole number.")
+    if quantity > MAX_LINE_QUANTITY:
+        raise VariantSwapNotAllowed(f"At most {MAX_LINE_QUANTITY} of one item fit in one order.")
+    if quantity == item.quantity:
+        raise VariantSwapNotAllowed(
+            f"Order {order.number} already has {quantity} × {item.product_name}."
+        )
+    if quantity == 0 and order.items.count() == 1:
+        raise VariantSwapNotAllowed(
+            f"{item.product_name} is the only item on order {order.number}: cancel the order "
+            "instead."
+        )
+    return item
+
+
+def order_quantity_quote(*, order: Order, order_item_id: int, quantity: int) -> Quote:
+    """What changing one line's quantity costs (the same figures the change settles)."""
+    _require_modifiable(order)
+    item = _checked_quantity(order, order_item_id, quantity)
+    lines = [
+        (i.unit_price, quantity if i.pk == item.pk else i.quantity)
+        for i in order.items.all()
+        if not (i.pk == item.pk and quantity == 0)
+    ]
+    totals = totals_for(
+        lines=lines,
+        country=str(order.shipping_address.get("country", "US")),
+        discount=order.discount_total,
+    )
+    paid = _net_paid(order)
+    if paid <= 0:
+        return Quote(new_total=totals.grand_total)
+    diff = totals.grand_total - paid
+    return Quote(
+        charge=max(diff, Decimal("0")),
+        refund=max(-diff, Decimal("0")),
+        new_total=totals.grand_total,
+        paid=True,
+    )
+
+
+@transaction.atomic
+def order_change_quantity(
+    *,
+    order_number: str,
+    order_item_id: int,
+    quantity: int,
+    actor: Actor,
+    payment_method_id: int | None = None,
+) -> ModifyResult:
+    """Change how many of one item a pending order has (0 removes the line, unless it is the
+    only one: that is a cancellation). Stock is taken or put back; on a paid order the
+    difference is settled at once, as for a swap."""
+    order = _lock_order(order_number=order_number, actor=actor)
+    quote = order_quantity_quote(order=order, order_item_id=order_item_id, quantity=quantity)
+    method = _own_method(order, payment_method_id)
+    if quote.charge and method is None:
+        method = order.payment_method
+        if method is None:
+            raise PaymentMethodNotAllowed("Choose a payment method for the price difference.")
+    item = order.items.select_for_update().get(pk=order_item_id)
+    before = item.quantity
+    if quantity > before:
+        _take_stock(variant_id=item.variant_id, quantity=quantity - before)
+    else:
+        _return_stock(variant_id=item.variant_id, quantity=before - quantity)
+    label = f"{item.sku} ({item.variant_label})"
+    if quantity == 0:
+        item.delete()
+    else:
+        item.quantity = quantity
+        item.save(update_fields=["quantity"])
+    audit_record(
+        actor=actor,
+        subject_type="order",
+        subject_id=order.number,
+        action="order.change_quantity",
+        field="quantity",
+        from_value=f"{before} × {label}",
+        to_value=f"{quantity} × {label}",
+        order=order,
+    )
     _recompute_totals(order)
     payment: Payment | None = None
     if quote.charge:

@@ -313,6 +313,9 @@ if CHAT_REPLY_GIVE_UP_S <= CHAT_REPLY_RETRY_S:
 DESK_MAX_CHATS = envint("DESK_MAX_CHATS", "3")  # default for a new agent's profile
 # Minutes an assigned agent may leave a customer without an answer before the chat is requeued.
 DESK_REPLY_TIMEOUT_MIN = envint("DESK_REPLY_TIMEOUT_MIN", "3")
+# Seconds within which a desk that reconnects (a reload, a network blip) gets back the presence the
+# agent chose; after that, signing in starts offline until the agent picks Online.
+DESK_RECONNECT_GRACE_S = envint("DESK_RECONNECT_GRACE_S", "120")
 # An open order worth at least this much raises a handoff's priority.
 DESK_LARGE_ORDER = envdecimal("DESK_LARGE_ORDER", "200.00")
 # Opening hours, e.g. "mon-fri 09:00-17:00; sat 10:00-14:00", in DESK_TIMEZONE. Empty: always.

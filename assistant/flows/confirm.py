@@ -33,6 +33,7 @@ MAX_ACTION_FAILURES = 2
 YES_LABEL = {
     "cancel": gettext_noop("Yes, cancel it"),
     "swap": gettext_noop("Yes, swap it"),
+    "quantity": gettext_noop("Yes, change it"),
     "address": gettext_noop("Yes, change it"),
     "payment": gettext_noop("Yes, change it"),
     "return": gettext_noop("Yes, go ahead"),
@@ -80,6 +81,9 @@ def propose(ctx: Ctx) -> None:
             turn.say(_("You haven't been charged for it."))
     elif name == "swap" and order is not None:
         if not _propose_lines(ctx, order, params):
+            return
+    elif name == "quantity" and order is not None:
+        if not _propose_quantity(ctx, order, params):
             return
     elif name in ("address", "default_address"):
         address = facts.address_line(params["address"])
@@ -167,6 +171,66 @@ def propose(ctx: Ctx) -> None:
     turn.say(_("Shall I go ahead?"))
     turn.confirm(pending.id, *buttons(name))
     turn.tools.append(f"propose:{name}")
+
+
+def _propose_quantity(ctx: Ctx, order: Any, params: dict[str, Any]) -> bool:
+    """ "To confirm: on order SD-100010 I'll change 2 × Jeans (Indigo / 30) to 1. The new total
+    is ...": from the quote the service settles."""
+    from orders import services as order_services
+    from orders.errors import OrderPolicyError
+
+    turn = ctx.turn
+    item = order.items.filter(pk=params.get("item_id")).first()
+    quantity = int(params.get("quantity", -1))
+    try:
+        if item is None:
+            raise OrderPolicyError(_("that item is no longer on the order"))
+        quote = order_services.order_quantity_quote(
+            order=order, order_item_id=item.pk, quantity=quantity
+        )
+    except OrderPolicyError as error:
+        turn.say(_("Sorry, I can't do that: %(error)s") % {"error": error})
+        ctx.state.task = None
+        return False
+    label = f" ({item.variant_label})" if item.variant_label else ""
+    what = f"{item.quantity} × {item.product_name}{label}"
+    currency = order.currency
+    if quantity == 0:
+        turn.say(
+            _("To confirm: I'll remove %(item)s from order %(number)s.")
+            % {"item": what, "number": order.number},
+            keep=(order.number,),
+        )
+    else:
+        turn.say(
+            _("To confirm: on order %(number)s I'll change %(item)s to %(quantity)s.")
+            % {"number": order.number, "item": what, "quantity": quantity},
+            keep=(order.number,),
+        )
+    new_total = quote.new_total if quote.new_total is not None else order.grand_total
+    if quote.charge:
+        turn.say(
+            _("The new total is %(total)s: %(amount)s more, charged to %(method)s.")
+            % {
+                "total": money(new_total, currency),
+                "amount": money(quote.charge, currency),
+                "method": order.payment_method.label if order.payment_method else "",
+            }
+        )
+    elif quote.refund:
+        turn.say(
+            _("The new total is %(total)s: %(amount)s less, refunded to %(method)s.")
+            % {
+                "total": money(new_total, currency),
+                "amount": money(quote.refund, currency),
+                "method": _paid_with(order),
+            }
+        )
+    elif quote.new_total is not None:
+        turn.say(
+            _("The order total becomes %(total)s.") % {"total": money(quote.new_total, currency)}
+        )
+    return True
 
 
 def conversation_language() -> str:
@@ -344,6 +408,7 @@ def answer_pending(ctx: Ctx) -> bool:
         # hiking pack" too: a yes that names another order is no yes for this one.
         other = _other_order(ctx, pending.order)
         movable = pending.action in ("cancel", "swap", "address", "payment", "return")
+        # (a quantity names an item of its own order: it never moves to another order)
         if other is not None and movable:
             from assistant.flows.engine import ACTION_INTENT, HANDLERS  # the engine imports us
 
@@ -584,6 +649,36 @@ def execute(ctx: Ctx, pending: Pending) -> None:
                     said
                     % {
                         "total": money(result.order.grand_total, result.order.currency),
+                        "amount": money(paid.amount, result.order.currency),
+                        "method": paid.method.label if paid.method else _("your payment method"),
+                    }
+                )
+        elif pending.action == "quantity":
+            result = order_services.order_change_quantity(
+                order_number=number,
+                order_item_id=int(p["item_id"]),
+                quantity=int(p["quantity"]),
+                actor=actor,
+            )
+            turn.say(
+                _("Done: order %(number)s now has %(items)s, total %(total)s.")
+                % {
+                    "number": number,
+                    "items": facts.items_line(result.order),
+                    "total": money(result.order.grand_total, result.order.currency),
+                },
+                keep=(number,),
+            )
+            paid = result.payment
+            if paid is not None:
+                said = (
+                    _("%(amount)s was charged to %(method)s.")
+                    if paid.kind == "charge"
+                    else _("%(amount)s was refunded to %(method)s.")
+                )
+                turn.say(
+                    said
+                    % {
                         "amount": money(paid.amount, result.order.currency),
                         "method": paid.method.label if paid.method else _("your payment method"),
                     }

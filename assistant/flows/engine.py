@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from assistant.flows import quantity as quantity_mod
 from assistant.flows.confirm import answer_pending
 from assistant.flows.context import (
     ONE_AT_A_TIME,
@@ -195,6 +196,7 @@ def _turn(ctx: Ctx) -> None:
 ACTION_INTENT = {
     "cancel": "cancel_order",
     "swap": "change_order",
+    "quantity": "change_order",
     "address": "change_order",
     "payment": "change_order",
     "return": "return_refund",
@@ -308,6 +310,21 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
         # "cancel SD-100002, I ordered the wrong size": the rest is the reason, not a request.
         return [(text, requests[0][1])]
     return requests
+
+
+def _quantity_change(ctx: Ctx, piece: str, label: str) -> str:
+    """ "on SD-100010 I only need 1 pair of the jeans, not 2", "remove one of the mugs": another
+    quantity of an item on an order is a change of the order, not a cancellation, a status
+    question or a purchase (a purchase only when no order is meant)."""
+    if not quantity_mod.asks_quantity(piece):
+        return label
+    if label in ("change_order", "cancel_order", "order_status", "out_of_scope", "small_talk"):
+        return "change_order"
+    if label in (nlu_intents.NOT_SURE, "product_question", "place_order") and (
+        ctx.ent.order_numbers or ctx.state.focus_order
+    ):
+        return "change_order"
+    return label
 
 
 # "I've got your black bottle", "I already have the lamp": a statement of what the customer
@@ -585,6 +602,7 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
         label = _about_my_order(ctx, piece, label)
     label = _owned_change(ctx, piece, label)
     label = _owned_return(ctx, piece, label)
+    label = _quantity_change(ctx, piece, label)
     if label in ("payment_issue", "account", nlu_intents.NOT_SURE, "help_center") and (
         _payment_change(ctx, piece)
     ):

@@ -114,6 +114,7 @@ class ProductFilters:
     colour: str | None = None  # lower case as entities give it, e.g. "navy blue"
     size: str | None = None  # as the catalog writes it: "M", "9.5"
     in_stock: bool = True
+    audience: str | None = None  # "men", "women" or "kids": who it is for, when the request says
 
 
 @dataclass(frozen=True)
@@ -605,6 +606,7 @@ def filters_parse(
     # colour it would match no variant, so a word that names a kind of thing is not a colour.
     colour = next((c.lower() for c in colours if tuple(_stems(c)) not in vocabulary), None)
     return ProductFilters(
+        audience=audience_find(text),
         category_slug=category_find(_strip_prices(text), vocabulary),
         min_price=low,
         max_price=high,
@@ -612,6 +614,34 @@ def filters_parse(
         size=sizes[0] if sizes else None,
         in_stock=not _ANY_STOCK.search(text),
     )
+
+
+# Who a request is for ("men's running shoes", "a gift for her"), and the words a product's name
+# or category uses for each audience; any shop that names its products this way is read alike.
+_AUDIENCE = {
+    "women": re.compile(
+        r"\b(women'?s?|womens|woman'?s|ladies'?|lady'?s|female|for her|girlfriend|wife|mum|mom)\b",
+        re.I,
+    ),
+    "men": re.compile(r"\b(men'?s?|mens|man'?s|male|gents?|for him|boyfriend|husband|dad)\b", re.I),
+    "kids": re.compile(r"\b(kids?'?s?|child(ren)?'?s?|boys?'?|girls?'?|toddlers?|baby)\b", re.I),
+}
+
+
+def audience_find(text: str) -> str | None:
+    """The one audience the request names, or None (none, or several)."""
+    found = [name for name, pattern in _AUDIENCE.items() if pattern.search(text)]
+    return found[0] if len(found) == 1 else None
+
+
+def _audience_passes(name: str, category: str, audience: str | None) -> bool:
+    """A product for another audience than the one asked for is left out; one that names no
+    audience (a backpack, a unisex tee) stays."""
+    if audience is None:
+        return True
+    label = f"{name} {category}"
+    named = {a for a, pattern in _AUDIENCE.items() if pattern.search(label)}
+    return not named or audience in named
 
 
 # --- catalog -----------------------------------------------------------------------------------
@@ -748,6 +778,8 @@ def recommend(query: str, *, filters: ProductFilters, k: int = 3) -> list[Recomm
     by_product: dict[int, list[_Candidate]] = {}
     has_options: set[int] = set()
     for candidate in _candidates(filters):
+        if not _audience_passes(candidate.name, candidate.category, filters.audience):
+            continue
         if candidate.options:
             has_options.add(candidate.product_id)
         if _variant_passes(candidate.options, filters):
@@ -814,6 +846,66 @@ _FILLER_WORDS = (
     "much many"
 )
 _FILLER = frozenset(_FILLER_WORDS.split())
+
+
+# --- what a product's own description says -----------------------------------------------------
+
+FEATURE_MIN_SCORE = 0.3
+_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+# Words of a question that say which fact is wanted, and the words a description uses for it.
+_FEATURE_WORDS = {
+    "waterproof": ("water", "waterproof", "rain", "swim", "swimming", "resistant"),
+    "swim": ("water", "swimming", "resistant", "waterproof"),
+    "rain": ("water", "waterproof", "rain"),
+    "wash": ("wash", "washable", "machine", "dry", "clean", "care"),
+    "size": ("size", "fit", "fits", "oversized", "true", "down", "up", "small", "large"),
+    "fit": ("size", "fit", "fits", "oversized", "true", "down", "up"),
+    "battery": ("battery", "lasts", "charge", "hours", "days"),
+    "warm": ("warm", "insulated", "fill", "down", "fleece", "lined", "winter"),
+    "material": ("cotton", "wool", "leather", "nylon", "polyester", "linen", "made", "blend"),
+    "made": ("cotton", "wool", "leather", "nylon", "polyester", "linen", "made", "blend"),
+}
+
+
+_SIZE_CHOICE = re.compile(
+    r"\b(?:xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\s+(?:or|and|vs\.?|versus)\s+(?:an?\s+)?"
+    r"(?:xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\b|\bwhich size\b|\bsize (?:up|down)\b",
+    re.I,
+)
+
+
+def product_facts(*, description: str, question: str, name: str = "", k: int = 2) -> list[str]:
+    """The sentences of a product's own description that answer the question ("is it
+    waterproof?", "can I swim with it?", "S or M?"), best first: each scored by its similarity
+    to the question plus the words they share, the fact words of `_FEATURE_WORDS` included. None
+    when no sentence reaches FEATURE_MIN_SCORE: the description doesn't say."""
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(description or "")]
+    sentences = [x for x in sentences if len(x.split()) >= 3]
+    if not sentences:
+        return []
+    asked = set(_stems(question)) - _FILLER - (set(_stems(name)) - set(_FEATURE_WORDS))
+    if _SIZE_CHOICE.search(question):
+        asked.add("size")  # "S or M?", "between a 9 and a 10"
+    wanted = set(asked)
+    for word in asked:
+        wanted.update(_FEATURE_WORDS.get(word, ()))
+    if not wanted:
+        return []
+    overlap = np.array(
+        [len(wanted & set(_stems(x))) / max(len(asked), 1) for x in sentences], dtype=np.float32
+    )
+    try:
+        vectors = encoder.encode(sentences)
+        similarity = vectors @ encoder.encode([question])[0]
+    except encoder.EncoderUnavailable:
+        similarity = np.zeros(len(sentences), dtype=np.float32)
+    scores = 0.5 * similarity + 0.5 * np.minimum(overlap, 1.0)
+    found = [
+        sentences[i]
+        for i in np.argsort(-scores, kind="stable")[:k]
+        if scores[i] >= FEATURE_MIN_SCORE and overlap[i] > 0
+    ]
+    return found
 
 
 def card(rec: Recommendation) -> dict[str, object]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from assistant.flows import items as items_mod
+from assistant.flows import quantity as quantity_mod
 from assistant.flows.confirm import propose
 from assistant.flows.context import (
     ORDERISH,
@@ -334,6 +335,21 @@ def change(ctx: Ctx) -> None:
             return
         _refuse_status(ctx, order, "change")
         return
+    if quantity_mod.asks_quantity(ctx.text):
+        target = quantity_mod.quantity_target(ctx.text, order)
+        if target is not None:
+            # "I only need 1 pair of the jeans, not 2"
+            item, quantity = target
+            start_task(ctx, "quantity", order, item_id=item.pk, quantity=quantity)
+            propose(ctx)
+            return
+    recipient = recipient_name(ctx)
+    if recipient is not None:
+        # "change the name on it to Alicia Martin, the address stays the same"
+        task = start_task(ctx, "address", order)
+        task.slots["address"] = {**order.shipping_address, "full_name": recipient}
+        propose(ctx)
+        return
     if (
         address_in(ctx.text, customer.full_name) is not None
         or written_address(ctx, customer.full_name) is not None
@@ -369,6 +385,30 @@ def change(ctx: Ctx) -> None:
             % {"number": order.number}
         )
         ctx.turn.chips(*[_(chip) for chip in CHANGE_CHIPS])
+
+
+_RECIPIENT = re.compile(r"\b(?:name|recipient|addressee|receiver)\b", re.I)
+# The new name, in what the customer wrote: "... to Alicia Martin", "改成 Chen Wei", "改为王芳".
+_NEW_NAME = re.compile(
+    r"(?:\bto|\bas|\bis|\bunder|\bname|改成|改为|换成|写成|写)\s*[:：]?\s*"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}|[\u4e00-\u9fff]{2,4}(?=$|[\s,，。.!！?？]|地址))"
+)
+_NOT_A_NAME = re.compile(r"^(?:SD-|The\b|My\b|It\b|This\b|That\b)", re.I)
+
+
+def recipient_name(ctx: Ctx) -> str | None:
+    """The new recipient's name when the message asks to change only the name on an order."""
+    if not _RECIPIENT.search(ctx.text):
+        return None
+    written = ctx.message.text if ctx.message is not None else ctx.text
+    for match in _NEW_NAME.finditer(written):
+        name = match.group("name").strip()
+        if _NOT_A_NAME.search(name) or any(ch.isdigit() for ch in name):
+            continue
+        if name.casefold() in ("me", "you"):
+            continue
+        return name[:100]
+    return None
 
 
 # The chips of "what would you like to change": their English text, and what each means.

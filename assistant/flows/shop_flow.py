@@ -332,6 +332,7 @@ def product_question(ctx: Ctx) -> None:
                 }
             )
             in_stock = [v.label for v in variants if v.stock > 0 and v.label]
+            said = _product_facts(ctx, product)
             ctx.turn.say(
                 _("%(product)s costs %(price)s.") % {"product": product.name, "price": price},
                 keep=(product.name,),
@@ -347,7 +348,9 @@ def product_question(ctx: Ctx) -> None:
             ctx.turn.link(product.name, reverse("shop:product_detail", args=[product.slug]))
             ctx.state.shown_products = [product.pk]
             ctx.turn.tools.append("product_lookup")
-            if re.search(r"\b(size|fit|wash|care|material|warranty)\b", ctx.text, re.I):
+            if not said and re.search(
+                r"\b(size|fit|wash|care|material|warranty)\b", ctx.text, re.I
+            ):
                 answer_from_help(ctx, category="products", fallback=False)
             ctx.turn.llm_ok = True
             return
@@ -358,6 +361,35 @@ def product_question(ctx: Ctx) -> None:
         return
     if not answer_from_help(ctx, fallback=False):
         recommend(ctx)
+
+
+_JUST_PRICE = re.compile(
+    r"^\W*(?:how much|price|cost|what(?:'s| is| does) (?:the )?(?:price|cost)|is it in stock|"
+    r"in stock|available)\b",
+    re.I,
+)
+
+
+def _product_facts(ctx: Ctx, product: Any) -> bool:
+    """Answer what the customer asked about the product ("can I swim with it?", "S or M?") from
+    its own description, before its price. The description is the shop's text, quoted as it is
+    written (in the shop's language). True when it answered."""
+    from assistant.flows import knowledge
+
+    if _JUST_PRICE.search(ctx.text):
+        return False
+    found = knowledge.product_facts(
+        description=product.description, question=ctx.text, name=product.name, k=1
+    )
+    if not found:
+        return False
+    ctx.turn.say(
+        _("About your question, the description of %(product)s says: “%(text)s”")
+        % {"product": product.name, "text": found[0]},
+        keep=(product.name,),
+    )
+    ctx.turn.tools.append("product_facts")
+    return True
 
 
 # "do you have…", "do you sell…", "got any…", "is there a…": a question about the range.

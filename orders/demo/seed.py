@@ -275,6 +275,7 @@ def seed_demo(*, progress: Progress = _quiet, now: dt.datetime | None = None) ->
     variants = _seed_products(rng, report, progress)
     _seed_help_center(report, progress)
     _seed_staff(report)
+    _seed_canned(report)
     customers = _seed_customers(rng, report, progress)
     _seed_orders(rng, now, customers, variants, report, progress)
     return report
@@ -374,6 +375,60 @@ def _seed_help_center(report: SeedReport, progress: Progress) -> None:
     progress("help articles", len(ARTICLES), len(ARTICLES))
     report.add("help articles", len(new))
     report.add("help articles in Chinese", len(chinese))
+
+
+# Ready answers for the desk's picker ({customer_name}, {order_number} and {agent_name} are filled
+# for the chat, and the agent sees the text in the composer before sending). Chinese ones too,
+# for the shop's Chinese customers.
+CANNED = [
+    (
+        "Greeting",
+        "Hi {customer_name}, this is {agent_name} from Harbor Lane. I've read your "
+        "messages and I'm looking into this now.",
+    ),
+    (
+        "Checking the order",
+        "Thanks, {customer_name}. I'm checking order {order_number} with our "
+        "warehouse and will be back in a few minutes.",
+    ),
+    (
+        "Cancelled",
+        "Order {order_number} is cancelled. The refund goes back to the way you paid "
+        "and usually shows within 5-10 business days.",
+    ),
+    (
+        "Return opened",
+        "I've opened the return for order {order_number}. You'll get the prepaid "
+        "label by email; drop the parcel off within 14 days.",
+    ),
+    (
+        "Delay apology",
+        "I'm sorry order {order_number} is taking longer than it should. I've asked "
+        "the carrier to look into it and will write to you as soon as I hear back.",
+    ),
+    ("Anything else", "Is there anything else I can help you with today, {customer_name}?"),
+    ("Closing", "Thanks for chatting with us, {customer_name}. Have a lovely day!"),
+    (
+        "问候",
+        "{customer_name}您好，我是Harbor Lane的{agent_name}。您的消息我都看过了，正在为您处理。",
+    ),
+    ("查询订单", "谢谢{customer_name}，我正在和仓库核实订单 {order_number}，几分钟后回复您。"),
+    ("已取消", "订单 {order_number} 已取消，款项会原路退回，通常在5-10个工作日内到账。"),
+    (
+        "延误致歉",
+        "很抱歉订单 {order_number} 比预期慢了。我已请承运商核查，有消息会第一时间告诉您。",
+    ),
+    ("还需要帮助吗", "{customer_name}，请问还有什么可以帮您的吗？"),
+]
+
+
+def _seed_canned(report: SeedReport) -> None:
+    from desk.models import CannedResponse
+
+    if CannedResponse.objects.exists():
+        return  # the shop's own set: never touched
+    CannedResponse.objects.bulk_create(CannedResponse(title=t, text=x) for t, x in CANNED)
+    report.add("canned responses", len(CANNED))
 
 
 def _seed_staff(report: SeedReport) -> None:

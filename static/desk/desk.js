@@ -76,9 +76,57 @@
     typingBot: gettext("The assistant is writing…"),
     typingAgent: gettext("%(name)s is typing…"),
     summary: gettext("Handoff summary"),
+    setAway: gettext("You're set to away: a chat waited too long for an answer. Pick Online to take chats again."),
     sumWho: gettext("Who"),
+    sumSaid: gettext("In their words"),
+    sumDeadline: gettext("Needed by"),
+    sumThreats: gettext("Warned of"),
+    sumHide: gettext("Hide"),
+    sumShow: gettext("Show"),
+    // What a customer threatened, as the summary names it.
+    threats: {
+      chargeback: gettext("a chargeback with their bank"),
+      legal: gettext("legal action"),
+      review: gettext("a bad public review"),
+      regulator: gettext("a complaint to a consumer body"),
+      leave: gettext("leaving the shop"),
+    },
+    // The requests the assistant recognised.
+    intents: {
+      order_status: gettext("Where an order is"),
+      track_shipment: gettext("Tracking a parcel"),
+      cancel_order: gettext("Cancel an order"),
+      change_order: gettext("Change an order"),
+      return_refund: gettext("A return or refund"),
+      payment_issue: gettext("A payment problem"),
+      shipping_info: gettext("Shipping question"),
+      product_question: gettext("Product question"),
+      product_recommendation: gettext("Product advice"),
+      place_order: gettext("Buy something"),
+      account: gettext("Their account"),
+      complaint: gettext("A complaint"),
+    },
+    // What the assistant did.
+    did: {
+      order_lookup: gettext("Looked up orders"),
+      tracking: gettext("Gave tracking"),
+      return_status: gettext("Checked a return"),
+      catalog: gettext("Searched products"),
+      recommend: gettext("Suggested products"),
+      product_lookup: gettext("Looked up a product"),
+      help_center: gettext("Answered from the help center"),
+      "help_center:none": gettext("Found no help article"),
+      late_parcel: gettext("Flagged a late parcel"),
+      "execute:cancel": gettext("Cancelled an order"),
+      "execute:swap": gettext("Changed an item"),
+      "execute:address": gettext("Changed an address"),
+      "execute:payment": gettext("Changed a payment method"),
+      "execute:return": gettext("Opened a return"),
+      "execute:default_address": gettext("Changed the saved address"),
+      "execute:place_order": gettext("Placed an order"),
+    },
     sumWants: gettext("Wants"),
-    sumOrders: gettext("Orders discussed"),
+    sumOrders: gettext("Orders in question"),
     sumBotDid: gettext("What the assistant did"),
     sumWhy: gettext("Why it handed over"),
     sumLanguage: gettext("Language"),
@@ -96,10 +144,11 @@
     noOrders: gettext("No orders."),
     customerSince: gettext("Customer since %(d)s"),
     cancel: gettext("Cancel order"),
-    cancelConfirm: gettext("Cancel order %(n)s? The customer is refunded what they paid."),
+    cancelConfirm: gettext("Cancel order %(n)s? The customer is refunded what they paid and told in the chat."),
+    cancelReasonLabel: gettext("Reason (kept on the order)"),
+    cancelSubmit: gettext("Cancel the order"),
     // Stored as the order's cancel reason and shown to the customer, so not in the agent's
     // language: the order page translates it into the customer's (desk.views.AGENT_CANCEL_REASON).
-    cancelReason: "Cancelled by our team at the customer's request",
     changeAddress: gettext("Change address"),
     startReturn: gettext("Start a return"),
     save: gettext("Save"),
@@ -224,6 +273,13 @@
   const S = {
     me: { username: MY_USERNAME, name: MY_NAME, id: null, supervisor: false },
     presence: "offline",
+    summaryHidden: (() => {
+      try {
+        return !!window.localStorage.getItem("desk.summaryHidden");
+      } catch (e) {
+        return false;
+      }
+    })(),
     queue: [],
     mine: [],
     active: [], // supervisors: every chat an agent has now
@@ -484,7 +540,23 @@
         break;
       case "presence":
         if (f.presence || f.state) setPresence(f.presence || f.state);
+        if (f.reason === "reply_timeout") toast("", T.setAway);
         break;
+      case "canned_changed": {
+        // Someone added or edited a canned response: the open chat's list (filled for it), or
+        // the raw list.
+        const id = S.open;
+        api("canned/" + (id ? "?conversation=" + encodeURIComponent(id) : "")).then((r) => {
+          if (r.ok && r.data && Array.isArray(r.data.canned) && S.open === id) setCanned(r.data.canned);
+        });
+        break;
+      }
+      case "requeued": {
+        // The reply timeout put chats we never answered back in the queue: say so.
+        const n = Array.isArray(f.conversations) ? f.conversations.length : 0;
+        if (n) toast("", fmt(gettext("Back in the queue: %(n)s chat(s) you didn't answer within %(m)s min."), { n: n, m: Number(f.minutes) || 0 }));
+        break;
+      }
       case "agents":
         S.agents = listOf(f.agents);
         renderActions();
@@ -724,6 +796,11 @@
       if (!S.mine.some((m) => convId(m) === prev)) send({ type: "close", conversation: prev });
     }
     S.open = id;
+    if (S.note) {
+      // The notes box is ticked for one chat, never carried to the next.
+      S.note = false;
+      dom.noteToggle.checked = false;
+    }
     markSeen(id);
     if (toastFor === id) dom.toast.hidden = true;
     S.fresh.delete(id);
@@ -966,12 +1043,6 @@
     return str(v.text || v.label || v.description || v.name || v.title || JSON.stringify(v));
   }
 
-  // "order_status" -> "Order status" (intents and tool names as the assistant records them).
-  function humane(v) {
-    const one = (x) => (typeof x === "string" && /^[a-z0-9_]+$/.test(x) ? (x.charAt(0).toUpperCase() + x.slice(1)).replace(/_/g, " ") : x);
-    return Array.isArray(v) ? v.map(one) : one(v);
-  }
-
   function renderSummary(conv) {
     const s = conv.summary && typeof conv.summary === "object" ? conv.summary : {};
     dom.summary.textContent = "";
@@ -992,12 +1063,44 @@
     const verified = s.verified !== undefined ? !!s.verified : !!(whoPerson && typeof whoPerson === "object" && whoPerson.verified);
     who.appendChild(el("span", "desk-badge " + (verified ? "desk-badge--ok" : "desk-badge--warn"), { text: verified ? T.verified : T.notVerified, "data-testid": "desk-verified" }));
     summaryRow(dl, T.sumWho, who);
-    summaryRow(dl, T.sumWants, humane(s.wants || s.intent_text || s.what || s.intent || s.request), "desk-summary-wants");
+    // Codes the desk knows, in the agent's language; an unknown or internal one is left out.
+    const known = (codes, table) => listOf(codes).map((c) => table[str(c)] || "").filter(Boolean);
+    summaryRow(dl, T.sumWants, known(s.wants, T.intents), "desk-summary-wants");
+    summaryRow(dl, T.sumDeadline, listOf(s.deadline).map(str), "desk-summary-deadline");
+    summaryRow(dl, T.sumThreats, known(s.threats, T.threats), "desk-summary-threats");
     summaryRow(dl, T.sumOrders, s.orders || s.orders_discussed, "desk-summary-orders");
-    summaryRow(dl, T.sumBotDid, humane(s.bot_did || s.actions || s.bot_actions || s.done), "desk-summary-bot");
+    summaryRow(dl, T.sumBotDid, known(s.bot_did, T.did), "desk-summary-bot");
     summaryRow(dl, T.sumWhy, s.why || s.reason_text || s.handoff_text || (reason ? reasonLabel(reason) : ""), "desk-summary-why");
     if (conv.language && conv.language !== "en") summaryRow(dl, T.sumLanguage, conv.language);
-    dom.summary.appendChild(dl);
+    const said = listOf(s.said).map(str).filter(Boolean);
+    const bodyEl = el("div", "desk-summary-body", { id: "desk-summary-body" });
+    if (said.length) {
+      const q = el("div", "desk-summary-said", { "data-testid": "desk-summary-said" });
+      q.appendChild(el("div", "desk-summary-said-label", { text: T.sumSaid }));
+      for (const line of said) q.appendChild(el("blockquote", "desk-quote", { text: line }));
+      bodyEl.appendChild(q);
+    }
+    bodyEl.appendChild(dl);
+    bodyEl.hidden = S.summaryHidden;
+    const toggle = el("button", "desk-btn desk-btn--small desk-summary-toggle", {
+      type: "button",
+      text: S.summaryHidden ? T.sumShow : T.sumHide,
+      "aria-expanded": String(!S.summaryHidden),
+      "aria-controls": "desk-summary-body",
+      "data-testid": "desk-summary-toggle",
+    });
+    toggle.addEventListener("click", () => {
+      // One choice for every chat, kept across reloads.
+      S.summaryHidden = !S.summaryHidden;
+      try {
+        window.localStorage.setItem("desk.summaryHidden", S.summaryHidden ? "1" : "");
+      } catch (e) {
+        /* private mode: the choice lasts for this page */
+      }
+      renderSummary(conv);
+    });
+    head.appendChild(toggle);
+    dom.summary.appendChild(bodyEl);
   }
 
   function renderTranscript(conv) {
@@ -1121,10 +1224,7 @@
     const panel = el("div", "desk-order-panel", { hidden: true });
     if (flag("cancel")) {
       const b = el("button", "desk-btn desk-btn--small desk-btn--danger", { type: "button", text: T.cancel, "data-testid": "desk-order-cancel" });
-      b.addEventListener("click", () => {
-        if (!window.confirm(fmt(T.cancelConfirm, { n: number }))) return;
-        orderAction(conv, number, "cancel", { reason: T.cancelReason }, result);
-      });
+      b.addEventListener("click", () => togglePanel(panel, () => cancelForm(conv, number, panel, result)));
       acts.appendChild(b);
     }
     if (flag("change_address") || flag("modify") || flag("change")) {
@@ -1178,6 +1278,29 @@
     if (value !== undefined && value !== null) input.value = str(value);
     form.appendChild(input);
     return input;
+  }
+
+  // Cancelling asks for the reason (kept on the order) and says the customer will be told.
+  function cancelForm(conv, number, panel, result) {
+    const form = el("form", "desk-mini-form", { novalidate: true, "data-testid": "desk-cancel-form" });
+    form.appendChild(el("p", "desk-muted", { text: fmt(T.cancelConfirm, { n: number }) }));
+    const reason = field(form, "reason", T.cancelReasonLabel, "");
+    reason.required = true;
+    reason.setAttribute("data-testid", "desk-cancel-reason");
+    const row = el("div", "desk-mini-actions");
+    row.appendChild(el("button", "desk-btn desk-btn--small desk-btn--danger", { type: "submit", text: T.cancelSubmit, "data-testid": "desk-cancel-submit" }));
+    form.appendChild(row);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const why = reason.value.trim();
+      if (!why) {
+        reason.setAttribute("aria-invalid", "true");
+        reason.focus();
+        return;
+      }
+      orderAction(conv, number, "cancel", { reason: why }, result);
+    });
+    panel.appendChild(form);
   }
 
   function addressForm(conv, o, panel, result) {
@@ -1268,7 +1391,9 @@
         if (r.data && r.data.sidebar) {
           conv.sidebar = r.data.sidebar;
           renderSidebar(conv);
-        } else send({ type: "open", conversation: conv.id }); // fresh sidebar
+        }
+        // Fresh summary and canned responses: `{order_number}` now means this order.
+        send({ type: "open", conversation: conv.id });
       })
       .catch((e) => {
         result.className = "desk-order-result desk-order-result--bad";
@@ -1295,7 +1420,7 @@
     const first = str(cust.first_name) || fullName.split(" ")[0] || "there";
     const orders = listOf((conv.sidebar && conv.sidebar.orders) || []);
     const s = conv.summary || {};
-    const discussed = Array.isArray(s.orders) && s.orders.length ? s.orders[0] : null;
+    const discussed = Array.isArray(s.orders) && s.orders.length ? s.orders[s.orders.length - 1] : null;
     const order = discussed ? (typeof discussed === "object" ? str(discussed.number) : str(discussed)) : orders.length ? str(orders[0].number) : "";
     const values = {
       customer_name: first,
@@ -1388,6 +1513,10 @@
     if (S.note) {
       if (!send({ type: "note", conversation: conv.id, text: text })) return;
       conv.pending.push({ role: "note", text: text, _pending: true, created_at: new Date().toISOString(), seq: null, author: S.me.name, client_id: "" });
+      // One note at a time: the next thing typed is a reply again unless ticked again.
+      S.note = false;
+      dom.noteToggle.checked = false;
+      renderComposer(conv);
     } else {
       if (!canWrite(conv)) return;
       const cid = uuid();

@@ -197,6 +197,51 @@ def test_a_chinese_customer_moves_a_pending_order_to_a_chinese_address(
     assert order.shipping_address["country"] == "CN"
 
 
+# --- quantities and the recipient's name ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "for {number} could you drop it down to a single tee? two was a mistake"),
+        ("en", "{number}: make the tees 1 instead of 2 please"),
+        ("zh-Hans", "{number} T恤我只需要一件就够了"),
+    ],
+)
+def test_fewer_of_an_item_is_a_confirmed_quantity_change_not_a_cancellation(
+    alice: Customer, order_in_status: OrderMaker, language: str, text: str
+) -> None:
+    order = order_in_status(alice)  # 2 × navy M tee, pending
+    conversation = chat(alice, language)
+
+    reply = say(conversation, text.format(number=order.number))
+
+    assert "confirm" in types(reply), reply.text
+    pending = state(conversation).pending
+    assert pending is not None and pending.action == "quantity", reply.text
+    assert pending.params["quantity"] == 1
+    done = yes(conversation)
+    order.refresh_from_db()
+    assert (order.status, order.items.get().quantity) == (OrderStatus.PENDING, 1), done.text
+
+
+@pytest.mark.django_db
+def test_a_new_name_on_a_pending_order_keeps_the_address(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
+    order = order_in_status(alice)
+    before = dict(order.shipping_address)
+    conversation = chat(alice)
+
+    reply = say(conversation, f"please put {order.number} under the name Jo Martin instead")
+
+    assert "Jo Martin" in reply.text and "confirm" in types(reply), reply.text
+    yes(conversation)
+    order.refresh_from_db()
+    assert order.shipping_address == {**before, "full_name": "Jo Martin"}
+
+
 # Last in the module: the demo shop stays seeded until the module ends.
 @pytest.mark.usefixtures("demo_shop")
 @pytest.mark.django_db

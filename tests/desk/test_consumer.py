@@ -120,7 +120,7 @@ async def test_a_foreign_origin_cannot_open_the_desk(
     assert not connected
 
 
-async def test_an_agent_gets_hello_with_the_queue_and_goes_online(
+async def test_an_agent_gets_hello_with_the_queue_and_stays_offline_until_they_choose(
     ws: list[WebsocketCommunicator], sam: User, alice: Customer
 ) -> None:
     conversation = await database_sync_to_async(_queued)(alice)
@@ -129,14 +129,37 @@ async def test_an_agent_gets_hello_with_the_queue_and_goes_online(
     hello = await communicator.receive_json_from(timeout=5)
 
     assert hello["type"] == "hello"
+    # Signing in is not a choice to take chats: the queued chat stays queued.
     assert (hello["me"]["username"], hello["me"]["role"], hello["presence"]) == (
         "sam",
         "agent",
-        "online",
+        "offline",
     )
     assert [q["conversation"] for q in hello["queue"]] == [str(conversation.pk)]
     assert hello["queue"][0]["customer"]["name"] == "Alice Martin"
     assert (hello["mine"], hello["active"]) == ([], [])
+    await database_sync_to_async(conversation.refresh_from_db)()
+    assert conversation.status == "queued"
+
+    await communicator.send_json_to({"type": "presence", "state": "online"})
+    chosen = await until(communicator, "presence")
+    while chosen["reason"] == "connected":  # the sign-in's own (offline) frame comes first
+        chosen = await until(communicator, "presence")
+    assert chosen["state"] == "online"
+
+
+async def test_a_desk_that_reconnects_soon_gets_back_the_presence_the_agent_chose(
+    ws: list[WebsocketCommunicator], sam: User
+) -> None:
+    first = await desk(ws, sam)
+    await until(first, "hello")
+    await first.send_json_to({"type": "presence", "state": "online"})
+    await until(first, "presence")
+    await first.disconnect()  # a reload
+
+    again = await desk(ws, sam)
+
+    assert (await until(again, "hello"))["presence"] == "online"
 
 
 async def test_an_agent_cannot_open_another_agents_chat_but_a_supervisor_can(

@@ -173,3 +173,26 @@ def test_the_retention_command(alice: Customer, settings: Any) -> None:
     out = io.StringIO()
     call_command("apply_retention", "--days", "30", "--dry-run", stdout=out)
     assert "1 conversations" in out.getvalue() and "would be anonymised" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_supervisors_read_conversations_agents_do_not_and_nobody_edits_them(
+    client: Client, chats: dict[str, Conversation], sue: User, sam: User
+) -> None:
+    url = f"/admin/chatbot/conversation/{chats['guest'].pk}/change/"
+    client.force_login(sue)
+    listing = client.get("/admin/chatbot/conversation/")
+    page = client.get(url)
+    assert listing.status_code == 200 and "bob@example.com" in _results(listing.content.decode())
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "I want a person about SD-100777" in body  # the transcript
+    assert 'name="_save"' not in body and "bot_state" not in body
+    refused = client.post(url, {"status": "resolved"})
+    assert refused.status_code == 403
+    chats["guest"].refresh_from_db()
+    assert chats["guest"].status != "resolved"
+
+    client.force_login(sam)
+    assert client.get(url).status_code == 403
+    assert client.get("/admin/chatbot/conversation/").status_code == 403

@@ -305,6 +305,7 @@ def test_an_agent_transfers_their_own_chat_but_not_another_agents(
 ) -> None:
     mine = chat(alice, agent=sam)
     kims = chat(bob, agent=kim)
+    online(kim)
 
     services.conversation_transfer(conversation_id=mine.pk, user=sam, to_user_id=kim.pk)
     with pytest.raises(services.DeskError) as refused:
@@ -329,6 +330,8 @@ def test_a_supervisor_reassigns_any_chat_and_assigns_from_the_queue(
 ) -> None:
     sams = chat(alice, agent=sam)
     waiting = chat(bob)
+    online(kim)
+    online(sam)
 
     services.conversation_transfer(conversation_id=sams.pk, user=sue, to_user_id=kim.pk)
     services.conversation_transfer(conversation_id=waiting.pk, user=sue, to_user_id=sam.pk)
@@ -456,16 +459,75 @@ def test_a_chat_left_unanswered_goes_back_to_the_queue_and_the_agent_is_away(
     assert services.requeue_stale(now=later) == []  # idempotent
 
 
-def test_a_customer_message_after_the_agents_answer_restarts_the_clock(
-    chat: ChatMaker, alice: Customer, sam: User
+def test_a_chat_the_agent_has_answered_stays_theirs_and_a_working_agent_is_never_set_away(
+    chat: ChatMaker, alice: Customer, bob: Customer, sam: User
 ) -> None:
-    conversation = chat(alice, agent=sam)
-    services.agent_message_post(conversation_id=conversation.pk, user=sam, text="Looking...")
-    chat_services.message_post_customer(conversation_id=conversation.pk, text="any news?")
-    now = timezone.now()
+    online(sam)
+    answered = chat(alice, agent=sam)
+    services.agent_message_post(conversation_id=answered.pk, user=sam, text="Looking...")
+    chat_services.message_post_customer(conversation_id=answered.pk, text="any news?")
+    unopened = chat(bob, agent=sam)
+    later = timezone.now() + dt.timedelta(minutes=4)
+    # Sam keeps answering Alice while Bob's chat waits past the timeout.
+    answered.refresh_from_db()
+    answered.last_agent_message_at = later - dt.timedelta(minutes=1)
+    answered.save(update_fields=["last_agent_message_at"])
 
-    assert services.requeue_stale(now=now + dt.timedelta(minutes=2)) == []
-    assert services.requeue_stale(now=now + dt.timedelta(minutes=4)) == [conversation.pk]
+    requeued = services.requeue_stale(now=later)
+
+    assert requeued == [unopened.pk]
+    assert (_status(answered), _status(unopened)) == ("agent", "queued")
+    assert AgentProfile.objects.get(user=sam).presence == "online"
+
+
+def test_the_timeout_tells_the_agent_which_chats_went_back(
+    chat: ChatMaker,
+    alice: Customer,
+    sam: User,
+    pushed: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    stale = chat(alice, agent=sam)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.requeue_stale(now=timezone.now() + dt.timedelta(minutes=4))
+
+    told = [e for group, e in pushed if e.get("type") == "requeued"]
+    assert told == [{"type": "requeued", "conversations": [str(stale.pk)], "minutes": 3}]
+    assert [g for g, e in pushed if e.get("type") == "requeued"] == [f"desk.agent.{sam.pk}"]
+
+
+def test_the_customer_is_told_once_when_the_same_agent_gets_the_chat_back(
+    chat: ChatMaker, alice: Customer, sam: User, kim: User
+) -> None:
+    conversation = chat(alice)
+    online(sam)
+    services.conversation_claim(conversation_id=conversation.pk, user=sam)
+    services.conversation_release(conversation_id=conversation.pk, user=sam)
+    services.conversation_claim(conversation_id=conversation.pk, user=sam)
+    online(kim)
+    services.conversation_transfer(conversation_id=conversation.pk, user=sam, to_user_id=kim.pk)
+
+    lines = list(
+        conversation.messages.filter(role="system").order_by("seq").values_list("text", flat=True)
+    )
+    assert [line for line in lines if "Sam" in line] == ["Sam from our team has joined the chat."]
+    assert [line for line in lines if "Kim" in line] == [
+        "Kim from our team has taken over the chat."
+    ]
+
+
+def test_a_transfer_to_an_offline_agent_is_refused_with_a_reason(
+    chat: ChatMaker, alice: Customer, sam: User, kim: User
+) -> None:
+    mine = chat(alice, agent=sam)
+
+    with pytest.raises(services.ClaimError) as refused:
+        services.conversation_transfer(conversation_id=mine.pk, user=sam, to_user_id=kim.pk)
+
+    assert refused.value.code == "agent_offline"
+    assert "offline" in refused.value.message
+    assert _status(mine) == "agent"
 
 
 # --- messages, notes, pushes -----------------------------------------------------------------
@@ -625,11 +687,77 @@ def test_the_handoff_summary_is_built_from_stored_facts_only(
 
     assert summary == {
         "customer": {"name": "Alice Martin", "email": "alice@example.com", "verified": True},
+        "said": [f"cancel {mine.number} and {bobs.number}"],
+        "deadline": [],
+        "threats": [],
         "wants": ["cancel_order"],
         "orders": [mine.number],  # bob's number was mentioned but isn't alice's
-        "bot_did": ["order_lookup", "order_cancel"],
+        "bot_did": ["order_lookup"],  # "order_cancel" is no name the desk knows: left out
         "reason": "action_failed",
     }
+
+
+def _said(conversation: Conversation, text: str, intent: str, tools: list[str]) -> None:
+    question, _ = chat_services.message_post_customer(conversation_id=conversation.pk, text=text)
+    reply = chat_services.reply_start(customer_message_id=question.pk, model_name="fake")
+    assert reply is not None
+    chat_services.reply_finish(
+        reply=reply, text=f"(reply to {text})", metadata={"intent": intent, "tools": tools}
+    )
+
+
+def test_the_summary_quotes_the_customer_and_names_deadline_and_threat_not_internal_labels(
+    alice: Customer, order_in_status: OrderMaker, no_replies: Any
+) -> None:
+    late = order_in_status(alice, OrderStatus.SHIPPED)
+    others = [order_in_status(alice) for _ in range(3)]
+    conversation = chat_services.conversation_start_or_resume(customer=alice, resume=None)
+    _said(conversation, "show me my orders", "order_status", ["order_lookup"])
+    # The bot's list shows every order: none of them is "discussed" by that.
+    chat_services.message_post_system(
+        conversation_id=conversation.pk, text=" ".join(o.number for o in others)
+    )
+    _said(conversation, "yes", "confirm:yes", ["propose:address", "swap:variant"])
+    _said(
+        conversation,
+        f"{late.number} has to arrive before my daughter's birthday on Saturday. "
+        "If it doesn't I'll file a chargeback.",
+        "complaint",
+        ["tracking"],
+    )
+    _said(conversation, "ok", "thanks", [])
+    services.conversation_handoff(conversation_id=conversation.pk, reason="complaint")
+    conversation.refresh_from_db()
+
+    summary = selectors.handoff_summary(conversation=conversation)
+
+    assert summary["said"] == [
+        "show me my orders",
+        f"{late.number} has to arrive before my daughter's birthday on Saturday. "
+        "If it doesn't I'll file a chargeback.",
+        "ok",
+    ]
+    assert summary["deadline"] == [
+        f"{late.number} has to arrive before my daughter's birthday on Saturday."
+    ]
+    assert summary["threats"] == ["chargeback"]
+    assert summary["orders"] == [late.number]
+    assert summary["wants"] == ["order_status", "complaint"]
+    assert summary["bot_did"] == ["order_lookup", "tracking"]
+    flat = repr(summary)
+    assert "confirm:yes" not in flat and "swap:variant" not in flat and "propose:" not in flat
+
+
+def test_a_chinese_summary_finds_the_deadline_and_the_threat(
+    alice: Customer, no_replies: Any
+) -> None:
+    conversation = chat_services.conversation_start_or_resume(customer=alice, resume=None)
+    _said(conversation, "周五之前必须收到，不然我就给差评", "complaint", [])
+
+    summary = selectors.handoff_summary(conversation=conversation)
+
+    assert summary["deadline"] == ["周五之前必须收到，不然我就给差评"]
+    assert summary["threats"] == ["review"]
 
 
 def test_a_guests_summary_shows_them_unverified_with_no_orders(chat: ChatMaker) -> None:
@@ -682,3 +810,53 @@ def test_a_suggested_reply_changes_nothing(
     conversation.refresh_from_db()
     assert text == "Suggested answer to: I need help"
     assert (conversation.bot_state, conversation.last_seq, Message.objects.count()) == before
+
+
+def test_a_suggested_reply_answers_the_question_not_the_request_for_a_person(
+    chat: ChatMaker, alice: Customer, sam: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = chat(alice, agent=sam)
+    chat_services.message_post_customer(conversation_id=conversation.pk, text="where is my parcel")
+    chat_services.message_post_customer(conversation_id=conversation.pk, text="get me a human")
+
+    def respond(*, message: Message) -> Any:
+        class Turn:
+            text = f"Answer to: {message.text}"
+            handoff = "requested" if "human" in message.text else None
+
+        return Turn()
+
+    monkeypatch.setattr("assistant.flows.engine.respond", respond)
+
+    assert selectors.reply_suggestion(conversation=conversation, agent=sam) == (
+        "Answer to: where is my parcel"
+    )
+
+
+def test_when_every_recent_message_would_hand_over_the_agent_gets_an_opening_in_their_name(
+    chat: ChatMaker, alice: Customer, sam: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = chat(alice, agent=sam)
+
+    def respond(*, message: Message) -> Any:
+        class Turn:
+            text = "This needs a person, so I'm passing your chat to our team."
+            handoff = "requested"
+
+        return Turn()
+
+    monkeypatch.setattr("assistant.flows.engine.respond", respond)
+
+    text = selectors.reply_suggestion(conversation=conversation, agent=sam)
+
+    assert text.startswith("Hi Alice, this is Sam from our team.")
+    assert "passing your chat" not in text
+
+
+def test_a_new_canned_response_reaches_open_desks(
+    pushed: list[tuple[str, dict[str, Any]]], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        CannedResponse.objects.create(title="New", text="Hello {customer_name}")
+
+    assert ("desk.queue", {"type": "canned_changed"}) in pushed

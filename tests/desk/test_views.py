@@ -13,8 +13,8 @@ from django.test import Client
 from chatbot import services as chat_services
 from chatbot.models import Conversation
 from chatbot.tokens import ChatGrant, ws_token
-from desk import services
-from desk.models import OfflineTicket
+from desk import selectors, services
+from desk.models import CannedResponse, OfflineTicket
 from orders.models import Customer, OrderStatus
 from tests.conftest import OrderMaker
 
@@ -78,6 +78,35 @@ def test_an_agent_cancels_the_verified_customers_order_from_the_chat(
         order.audit_events.filter(action__contains="cancel").first() or order.audit_events.last()
     )
     assert event is not None and event.actor_kind == "agent" and event.actor_label == "sam"
+
+
+def test_the_customer_is_told_in_their_language_and_placeholders_mean_the_acted_order(
+    client: Client, sam: User, alice: Customer, order_in_status: OrderMaker
+) -> None:
+    acted = order_in_status(alice, OrderStatus.PROCESSING)
+    mentioned = order_in_status(alice, OrderStatus.SHIPPED)
+    conversation = _chat(alice, sam)
+    Conversation.objects.filter(pk=conversation.pk).update(language="zh-Hans")
+    chat_services.message_post_customer(
+        conversation_id=conversation.pk,
+        text=f"cancel {acted.number}, and where is {mentioned.number}?",
+    )
+    CannedResponse.objects.create(title="Done", text="Order {order_number} is cancelled.")
+    client.force_login(sam)
+
+    response = _post(
+        client,
+        f"/desk/api/conversations/{conversation.pk}/orders/{acted.number}/cancel/",
+        {"reason": "Customer asked in chat"},
+    )
+
+    assert response.status_code == 200, response.content
+    told = conversation.messages.filter(role="system").order_by("-seq").first()
+    assert told is not None and told.text == f"Sam 已取消订单 {acted.number}。"
+    conversation.refresh_from_db()
+    canned = selectors.canned_list(conversation=conversation, agent=sam)
+    # The last order the customer named is the shipped one; the agent just acted on the other.
+    assert [c["text"] for c in canned] == [f"Order {acted.number} is cancelled."]
 
 
 def test_an_order_of_another_customer_is_not_found(

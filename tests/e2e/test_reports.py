@@ -60,3 +60,32 @@ def test_an_agent_does_not_get_the_reports(history: None, daphne: str, browser: 
     page = browser.new_page()
     _sign_in(page, daphne, "sam")
     assert "supervisors" in page.inner_text("body").lower()
+
+
+def test_a_supervisor_finds_a_handed_over_conversation_and_reads_it(
+    history: None, daphne: str, browser: Any, shots: Path
+) -> None:
+    from chatbot.models import Conversation
+
+    handed = (
+        Conversation.objects.filter(events__to_status="queued", messages__role="agent")
+        .distinct()
+        .first()
+    )
+    assert handed is not None
+    page = browser.new_page(viewport={"width": 1366, "height": 1000})
+    _sign_in(page, daphne, "sue")
+
+    # The list is filtered by handoff and shows customers, not ids.
+    page.goto(f"{daphne}/admin/chatbot/conversation/?handed=yes")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() >= 1
+    assert "@" in rows.first.inner_text() or "guest" in rows.first.inner_text()
+
+    page.goto(f"{daphne}/admin/chatbot/conversation/{handed.pk}/change/")
+    body = page.inner_text("body")
+    # The transcript with roles, and the handoff in the audit trail; nothing to save.
+    assert "Handoffs, assignments and status changes" in body
+    assert "queued" in body
+    assert page.locator("input[name=_save]").count() == 0
+    page.screenshot(path=str(shots / "conversation.png"), full_page=True)
