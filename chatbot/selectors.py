@@ -16,6 +16,7 @@ from orders.models import (
     Order,
     OrderItem,
     PaymentMethod,
+    Product,
     ProductVariant,
     ReturnRequest,
     Shipment,
@@ -211,6 +212,32 @@ def help_article_section(
 
 def payment_methods_for_bot(*, customer: Customer) -> list[PaymentMethod]:
     return list(PaymentMethod.objects.filter(customer=customer, is_active=True))
+
+
+_AUDIENCE_WORD = re.compile(
+    r"\b(women'?s|womens|ladies'?|men'?s|mens|kids'?|children'?s|girls'?|boys'?)\s*", re.I
+)
+_AUDIENCE_NAME = {"women": "Women's", "men": "Men's", "kids": "Kids'"}
+
+
+def product_for_audience(*, product_id: int, audience: str) -> Product | None:
+    """The same product for another audience: "Women's Waterproof Hiking Boot" for "men" is the
+    active product named "Men's Waterproof Hiking Boot" (or "Waterproof Hiking Boot for Men")."""
+    product = Product.objects.filter(pk=product_id).first()
+    if product is None or audience not in _AUDIENCE_NAME:
+        return None
+    base = _AUDIENCE_WORD.sub("", product.name).strip()
+    if not base or base == product.name:
+        return None
+    wanted = _AUDIENCE_NAME[audience]
+    return (
+        Product.objects.filter(is_active=True, name__iexact=f"{wanted} {base}")
+        .exclude(pk=product_id)
+        .first()
+        or Product.objects.filter(is_active=True, name__iexact=f"{base} for {audience}")
+        .exclude(pk=product_id)
+        .first()
+    )
 
 
 def product_variants_for_bot(*, product_id: int) -> list[ProductVariant]:

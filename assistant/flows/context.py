@@ -47,6 +47,8 @@ class Ctx:
     resuming: bool = False  # handling a request an earlier message made (after verifying)
     # The verified customer's orders as references read them, read once per turn (`order_facts`).
     known_orders: list[references.OrderFacts] | None = None
+    # The reply before asked which of the listed orders was meant: "it" is one of them.
+    asked_which: bool = False
 
     @property
     def customer(self) -> Customer | None:
@@ -258,6 +260,7 @@ def resolve_order(
             for order in found[:5]:
                 ctx.turn.say(_order_line(order))
             state.listed_orders = [o.number for o in found[:5]]
+            state.asked_which = True
             ctx.turn.chips(*[o.number for o in found[:5]])
             return None
     if OTHER.search(ctx.text) and state.listed_orders:
@@ -267,12 +270,16 @@ def resolve_order(
             if order is not None:
                 state.focus_order = order.number
                 return order
-    if state.focus_order and not OTHER.search(ctx.text):
+    listed = _meant_among_listed(ctx, customer, want)
+    if listed is not None and len(listed) == 1:
+        state.focus_order = listed[0].number
+        return listed[0]
+    if listed is None and state.focus_order and not OTHER.search(ctx.text):
         order = selectors.order_for_bot(customer=customer, number=state.focus_order)
         if order is not None and (want is None or want(order)):
             return order
     orders = selectors.orders_for_bot(customer=customer)
-    candidates = [o for o in orders if want is None or want(o)]
+    candidates = listed or [o for o in orders if want is None or want(o)]
     if not candidates:
         ctx.turn.say(none_text)
         return None
@@ -283,8 +290,36 @@ def resolve_order(
     for order in candidates[:5]:
         ctx.turn.say(_order_line(order))
     state.listed_orders = [o.number for o in candidates[:5]]
+    state.asked_which = True
     ctx.turn.chips(*[o.number for o in candidates[:5]])
     return None
+
+
+_IT = re.compile(r"\b(it|its|it's|that|this|them|they|those|these|that one|this one)\b", re.I)
+
+
+def _meant_among_listed(
+    ctx: Ctx, customer: Customer, want: Callable[[Order], bool] | None
+) -> list[Order] | None:
+    """Right after the assistant asked which of some orders the customer meant, "can I still
+    change it to an L?" is about one of those orders, never another: the listed orders that fit
+    the request, or all of them when none does (the handler then says why not). None when the
+    reply before asked nothing, or the message points elsewhere."""
+    if not (ctx.asked_which and ctx.state.listed_orders and _IT.search(ctx.text)):
+        return None
+    if OTHER.search(ctx.text):
+        return None
+    listed = [
+        o
+        for o in (
+            selectors.order_for_bot(customer=customer, number=n) for n in ctx.state.listed_orders
+        )
+        if o is not None
+    ]
+    if not listed:
+        return None
+    fitting = [o for o in listed if want is None or want(o)]
+    return fitting or listed
 
 
 # "Which order would you like to {purpose}?", a whole sentence for each purpose a handler passes.
@@ -358,14 +393,18 @@ def answer_from_help(
     category: str | None = None,
     fallback: bool = True,
     prefer: re.Pattern[str] | None = None,
+    query: str | None = None,
 ) -> bool:
+    """Answer from the help center: the passages closest to `query` (by default what the
+    customer wrote). True when something was said."""
     from assistant.flows import knowledge
 
+    query = query or ctx.text
     # "how much", "how long": the question wants figures.
     figures = bool(
-        re.search(r"\b(how (much|long|many)|cost|price|fee|days?|calculated)\b", ctx.text, re.I)
+        re.search(r"\b(how (much|long|many)|cost|price|fee|days?|calculated)\b", query, re.I)
     )
-    passages = knowledge.help_search(ctx.text, k=5 if prefer or figures else 2, category=category)
+    passages = knowledge.help_search(query, k=5 if prefer or figures else 2, category=category)
     if prefer is not None:
         # Among the close matches, the passage about what the question names answers it best:
         # one under a title that names it first ("International shipping", not the rates

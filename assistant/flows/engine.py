@@ -74,6 +74,7 @@ from assistant.flows.state import DialogueState, Task
 from assistant.replies.turn import Turn
 from assistant.understanding import acts, chinese, guard, references
 from assistant.understanding import intents as nlu_intents
+from assistant.understanding.entities import ProductMatch
 from assistant.understanding.entities import normalize as nlu_entities_normalize
 from chatbot import selectors, services
 from chatbot.models import Conversation, Message
@@ -127,6 +128,8 @@ def respond(*, message: Message) -> Turn:
             ent=entities(chinese.reading(message.text), conversation.verified_customer),
             action=action if isinstance(action, dict) else None,
         )
+        # Whether the reply before asked "which order?": read once, then cleared for this turn.
+        ctx.asked_which, state.asked_which = state.asked_which, False
         _turn(ctx)
         services.conversation_save_bot_state(conversation=conversation, state=state.dump())
     return ctx.turn
@@ -312,6 +315,90 @@ def _split_requests(ctx: Ctx, text: str) -> list[tuple[str, nlu_intents.Predicti
     return requests
 
 
+_ABOUT_IT = re.compile(
+    r"\b(it|they|them|this|that|these|those|this one|that one|the (?:cheaper|cheapest|more "
+    r"expensive|most expensive|first|second|third|last) one)\b",
+    re.I,
+)
+_SIZE_ASKED = re.compile(
+    r"\b(which size|what size|size (?:up|down)|(?:xxs|xs|s|m|l|xl|xxl|\d{1,2}) or (?:an? )?"
+    r"(?:xxs|xs|s|m|l|xl|xxl|\d{1,2})|between (?:an? )?(?:xxs|xs|s|m|l|xl|xxl|\d{1,2}) and)\b",
+    re.I,
+)
+# A question about one product ("is it waterproof?", "can I swim with it?", "does it come in
+# XS?", "what colours does the cheaper one have?"), as opposed to a request for suggestions.
+_PRODUCT_FACT_ASKED = re.compile(
+    r"\b(is|are|does|do|can|could|will|would|how)\b.{0,60}\b(waterproof|water ?resistant|swim\w*|"
+    r"pool|shower|rain|washable|wash\w*|warm|material|made of|battery|fit|fits|run (?:small|large|"
+    r"big)|comes? in|available in|have (?:it|them|one|an?|any)|in stock)\b|"
+    r"\b(what|which) (colou?rs?|sizes?)\b|\bcolou?rs? (?:are there|does it|do they)\b|"
+    r"\b(waterproof|water ?resistant|washable|warm|breathable)\s*\?",
+    re.I,
+)
+_WANTS_SUGGESTIONS = re.compile(
+    r"\b(recommend\w*|suggest\w*|looking for|look for|show me|any ideas|ideas for|want to buy|"
+    r"i'?d like (?:a|some)|i need (?:a|some)|options for|something for)\b",
+    re.I,
+)
+
+
+def _orders_asked(ctx: Ctx, piece: str, label: str) -> str:
+    """ "my other orders?", "list my orders" the classifier wasn't sure of: the order list."""
+    from assistant.flows.orders_flow import _ORDERS_PLURAL
+
+    if label not in (nlu_intents.NOT_SURE, "out_of_scope", "small_talk"):
+        return label
+    if ctx.customer is None or not _ORDERS_PLURAL.search(piece) or len(piece.split()) > 10:
+        return label
+    return "order_status"
+
+
+def _question_about_a_product(ctx: Ctx, piece: str, label: str) -> str:
+    """ "I'm between S and M for the cable-knit cardigan, which should I get?" names a product and
+    asks a fact about it: a product question, not a new recommendation. So does "do they come in
+    XS?" right after products were shown (the first of them is meant)."""
+    if label not in (
+        "product_recommendation",
+        "product_refine",
+        nlu_intents.NOT_SURE,
+        "out_of_scope",
+    ):
+        return label
+    if not (_SIZE_ASKED.search(piece) or _PRODUCT_FACT_ASKED.search(piece)):
+        return label
+    if _WANTS_SUGGESTIONS.search(piece) and not _SIZE_ASKED.search(piece):
+        return label  # "recommend a rain jacket": suggestions, not one product's facts
+    strong = [m for m in ctx.ent.products if m.score >= 0.6]
+    if strong:
+        return "product_question"
+    if ctx.state.shown_products and _ABOUT_IT.search(piece) and not ctx.ent.products:
+        return "product_question"
+    return label
+
+
+def _audience_follow_up(ctx: Ctx, piece: str, label: str) -> str:
+    """ "and the men's?" right after one product was shown: the same product for the other
+    audience, if the catalog has it ("Women's Waterproof Hiking Boot" → "Men's …")."""
+    from assistant.flows import knowledge
+
+    if label not in (nlu_intents.NOT_SURE, "out_of_scope", "small_talk", "product_refine"):
+        return label
+    if len(ctx.state.shown_products) != 1 or len(piece.split()) > 6 or ctx.ent.products:
+        return label
+    audience = knowledge.audience_find(piece)
+    if audience is None:
+        return label
+    match = selectors.product_for_audience(
+        product_id=ctx.state.shown_products[0], audience=audience
+    )
+    if match is None:
+        return label
+    ctx.ent = dataclasses.replace(
+        ctx.ent, products=(ProductMatch(product_id=match.pk, name=match.name, score=1.0),)
+    )
+    return "product_question"
+
+
 def _quantity_change(ctx: Ctx, piece: str, label: str) -> str:
     """ "on SD-100010 I only need 1 pair of the jeans, not 2", "remove one of the mugs": another
     quantity of an item on an order is a change of the order, not a cancellation, a status
@@ -348,6 +435,11 @@ def _one_task(
     out_pieces: list[str] = []
     out_predictions: list[nlu_intents.Prediction] = []
     for piece, prediction in zip(pieces, predictions, strict=True):
+        if not prediction.is_sure and prediction.guess in _ORDER_INTENTS and ORDERISH.search(piece):
+            # "return the coffee maker from #W2001011, it's too big" is short enough to leave the
+            # classifier unsure: its best guess, with the order number, is the request, and what
+            # follows it ("refund to my card") goes on with it.
+            prediction = dataclasses.replace(prediction, label=prediction.guess)
         own = entities(piece, ctx.customer).order_numbers
         earlier = entities(out_pieces[-1], ctx.customer).order_numbers if out_pieces else ()
         label = _owned_change(ctx, piece, prediction.label, numbers=own or earlier)
@@ -487,7 +579,9 @@ _ASKS_STATUS = re.compile(
     re.I,
 )
 _CHANGE_WORDS = re.compile(
-    r"\b(upgrade|downgrade|swap|exchange|switch|change|instead|rather have|trade|replace)\b", re.I
+    r"\b(upgrade|downgrade|swap|exchange|switch|change|instead|rather have|trade|replace)\b|"
+    r"\b(a|another|different|other)\s+(colou?r|size)\b",
+    re.I,
 )
 
 
@@ -502,9 +596,20 @@ def _owned_change(ctx: Ctx, text: str, label: str, *, numbers: tuple[str, ...] =
     customer = ctx.customer
     if label not in (*_ABOUT_ITEMS, "order_status"):
         return label
-    if customer is None or not _CHANGE_WORDS.search(text) or _ASKS_STATUS.search(text):
-        return label
     from assistant.flows import items as items_mod
+
+    asks_other_fit = bool(
+        _FITS_BADLY.search(text)
+        and (
+            ctx.ent.sizes or ctx.ent.colours or items_mod.size_step(text) or _IN_OPTION.search(text)
+        )
+    ) or bool(items_mod.size_step(text))
+    if _ASKS_STATUS.search(text) or not (_CHANGE_WORDS.search(text) or asks_other_fit):
+        return label
+    if customer is None:
+        # A guest's "swap the watch from W2001015 for the brown band one": a change of that
+        # order (asked once they are verified), whatever its items turn out to be.
+        return "change_order" if ORDERISH.search(text) else label
 
     facts = order_facts(ctx)
     wanted = set(numbers) | set(ctx.ent.order_numbers)
@@ -517,10 +622,24 @@ def _owned_change(ctx: Ctx, text: str, label: str, *, numbers: tuple[str, ...] =
         if not named and not (wanted and _PRONOUN.search(text)):
             continue
         if order.status == "pending":
+            ctx.state.focus_order = order.number
             return "change_order"
         if order.status in ("delivered", "return_requested"):
-            return "return_refund"
+            # Another option of a delivered item is an exchange (change() opens it); a refund
+            # asked with it is a return.
+            ctx.state.focus_order = order.number
+            return "change_order" if not _REFUND_ASKED.search(text) else "return_refund"
     return label
+
+
+# "it's a bit tight", "too big", "doesn't fit": with another size asked for, an exchange.
+_FITS_BADLY = re.compile(
+    r"\b(too|a bit|bit|slightly|way|kinda|rather)\s+(tight|small|big|large|loose|short|long|"
+    r"snug|baggy)\b|\bdoesn'?t fit\b|\bdon'?t fit\b|\bdid not fit\b|\bruns? (small|big|large)\b",
+    re.I,
+)
+_IN_OPTION = re.compile(r"\b(in|an?)\s+(?:size\s+)?(xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\b", re.I)
+_REFUND_ASKED = re.compile(r"\b(refund\w*|money back|my money)\b", re.I)
 
 
 # "send back the lamp and the bottle", "return two things from #W2001001", "refund the mug".
@@ -603,6 +722,9 @@ def understand_and_handle(ctx: Ctx, text: str, *, first: bool) -> None:
     label = _owned_change(ctx, piece, label)
     label = _owned_return(ctx, piece, label)
     label = _quantity_change(ctx, piece, label)
+    label = _question_about_a_product(ctx, piece, label)
+    label = _orders_asked(ctx, piece, label)
+    label = _audience_follow_up(ctx, piece, label)
     if label in ("payment_issue", "account", nlu_intents.NOT_SURE, "help_center") and (
         _payment_change(ctx, piece)
     ):

@@ -224,7 +224,71 @@ def target_variant(text: str, variants: Sequence[Any], current: Any) -> Any | No
         found = _best_variant(text[pivot.end() :], variants, current)
         if found is not None:
             return found
-    return _best_variant(text, variants, current)
+    found = _best_variant(text, variants, current)
+    if found is None:
+        step = size_step(text)
+        if step:
+            found = stepped_variant(variants, current, step)
+    return found
+
+
+_SIZE_UP = re.compile(
+    r"\b(one|a|1)\s+size\s+(up|bigger|larger)\b|\bsize\s+up\b|\b(a\s+)?(bigger|larger)\s+"
+    r"(size|one)\b|\bnext size up\b|\bone size larger\b",
+    re.I,
+)
+_SIZE_DOWN = re.compile(
+    r"\b(one|a|1)\s+size\s+(down|smaller)\b|\bsize\s+down\b|\b(a\s+)?smaller\s+(size|one)\b|"
+    r"\bnext size down\b|\bone size smaller\b",
+    re.I,
+)
+_SIZE_ORDER = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
+
+
+def size_step(text: str) -> int:
+    """+1 for "one size up" / "a bigger size", -1 for "one size down", 0 for neither."""
+    if _SIZE_UP.search(text):
+        return 1
+    if _SIZE_DOWN.search(text):
+        return -1
+    return 0
+
+
+def _size_key(value: str) -> float | None:
+    value = value.strip().lower()
+    if value in _SIZE_ORDER:
+        return float(_SIZE_ORDER.index(value))
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def stepped_variant(variants: Sequence[Any], current: Any, step: int) -> Any | None:
+    """The in-stock variant one size up (`step` 1) or down (-1) from `current`, keeping every
+    other option (the colour). None when there is no such size, or it is sold out."""
+    key = next((k for k in current.options if "size" in str(k).lower()), None)
+    if key is None:
+        return None
+    here = _size_key(str(current.options[key]))
+    if here is None:
+        return None
+    others = {k: str(v).lower() for k, v in current.options.items() if k != key}
+    sized = []
+    for variant in variants:
+        if {k: str(v).lower() for k, v in variant.options.items() if k != key} != others:
+            continue
+        rank = _size_key(str(variant.options.get(key, "")))
+        if rank is not None:
+            sized.append((rank, variant))
+    ranks = sorted({r for r, _v in sized})
+    if here not in ranks:
+        return None
+    at = ranks.index(here) + step
+    if not 0 <= at < len(ranks):
+        return None
+    target = next(v for r, v in sized if r == ranks[at])
+    return target if target.stock > 0 and target.is_active else None
 
 
 def _best_variant(wanted: str, variants: Sequence[Any], current: Any) -> Any | None:
@@ -242,7 +306,25 @@ def _best_variant(wanted: str, variants: Sequence[Any], current: Any) -> Any | N
                 score += 1
         if named and score > best_score:
             best, best_score = variant, score
+    if best is not None and _changes_unasked(wanted, variants, current, best):
+        return None  # "in L" of a navy sweater whose navy L is sold out: never another colour
     return best
+
+
+def _changes_unasked(wanted: str, variants: Sequence[Any], current: Any, best: Any) -> bool:
+    """Whether `best` differs from `current` in an option the text didn't name although a
+    variant keeping it exists (sold out, or else it would have won)."""
+    ideal = {
+        key: (value if names_value(wanted, str(value)) else current.options.get(key))
+        for key, value in best.options.items()
+    }
+    if ideal == dict(best.options):
+        return False
+    return any(
+        {k: str(v).lower() for k, v in variant.options.items()}
+        == {k: str(v).lower() for k, v in ideal.items()}
+        for variant in variants
+    )
 
 
 def unavailable_named(text: str, variants: Sequence[Any], current: Any) -> Any | None:

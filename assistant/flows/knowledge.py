@@ -856,6 +856,8 @@ _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 _FEATURE_WORDS = {
     "waterproof": ("water", "waterproof", "rain", "swim", "swimming", "resistant"),
     "swim": ("water", "swimming", "resistant", "waterproof"),
+    "pool": ("water", "swimming", "resistant", "waterproof"),
+    "shower": ("water", "resistant", "waterproof", "splash"),
     "rain": ("water", "waterproof", "rain"),
     "wash": ("wash", "washable", "machine", "dry", "clean", "care"),
     "size": ("size", "fit", "fits", "oversized", "true", "down", "up", "small", "large"),
@@ -867,6 +869,17 @@ _FEATURE_WORDS = {
 }
 
 
+_NOT_PRODUCT_TEXT = re.compile(
+    r"\b(ignore|instructions?|prompt|assistant|chatbot|bot|system|tell (?:the )?customers?|"
+    r"you must|every order|discount code|admin)\b",
+    re.I,
+)
+# Words of asking that say nothing about which fact is wanted ("tell me about the lantern").
+_ASKING_WORDS = (
+    "tell know info information detail details describe description about more explain say "
+    "says question wonder wondering curious"
+)
+_ASKING = frozenset(_ASKING_WORDS.split())
 _SIZE_CHOICE = re.compile(
     r"\b(?:xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\s+(?:or|and|vs\.?|versus)\s+(?:an?\s+)?"
     r"(?:xxs|xs|s|m|l|xl|xxl|\d{1,2}(?:\.5)?)\b|\bwhich size\b|\bsize (?:up|down)\b",
@@ -879,11 +892,19 @@ def product_facts(*, description: str, question: str, name: str = "", k: int = 2
     waterproof?", "can I swim with it?", "S or M?"), best first: each scored by its similarity
     to the question plus the words they share, the fact words of `_FEATURE_WORDS` included. None
     when no sentence reaches FEATURE_MIN_SCORE: the description doesn't say."""
+    from assistant.understanding import guard
+
     sentences = [m.group(0).strip() for m in _SENTENCE.finditer(description or "")]
-    sentences = [x for x in sentences if len(x.split()) >= 3]
+    # A description is shop data anyone with admin access (or an import) wrote: a sentence that
+    # speaks to the assistant or the customer instead of describing the product is never quoted.
+    sentences = [
+        x
+        for x in sentences
+        if len(x.split()) >= 3 and not guard.is_injection(x) and not _NOT_PRODUCT_TEXT.search(x)
+    ]
     if not sentences:
         return []
-    asked = set(_stems(question)) - _FILLER - (set(_stems(name)) - set(_FEATURE_WORDS))
+    asked = set(_stems(question)) - _FILLER - _ASKING - (set(_stems(name)) - set(_FEATURE_WORDS))
     if _SIZE_CHOICE.search(question):
         asked.add("size")  # "S or M?", "between a 9 and a 10"
     wanted = set(asked)

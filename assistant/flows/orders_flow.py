@@ -21,6 +21,7 @@ from assistant.flows.context import (
     help_link,
     need_customer,
     offer_orders,
+    order_facts,
     refers_to_order,
     resolve_order,
     start_task,
@@ -28,7 +29,7 @@ from assistant.flows.context import (
 from assistant.flows.state import Task
 from assistant.replies import facts
 from assistant.replies.turn import day, money
-from assistant.understanding import chinese
+from assistant.understanding import chinese, references
 from chatbot import selectors
 from orders.models import Customer, Order, OrderStatus, PaymentMethodKind
 
@@ -40,6 +41,8 @@ def order_status(ctx: Ctx) -> None:
     if customer is None:
         return
     ctx.turn.tools.append("order_lookup")
+    if not ctx.ent.order_numbers and _ORDERS_PLURAL.search(ctx.text) and list_orders(ctx, customer):
+        return
     if (
         not ctx.ent.order_numbers
         and not ctx.state.focus_order
@@ -77,6 +80,11 @@ def order_status(ctx: Ctx) -> None:
     facts.order_summary(ctx.turn, found)
     if _ASKS_ADDRESS.search(ctx.text):
         facts.shipping_address(ctx.turn, found)
+    if found.status in (OrderStatus.PENDING, OrderStatus.PROCESSING) and _WHEN_SHIPS.search(
+        ctx.text
+    ):
+        # "when will it ship?" of an order not yet shipped: the shop's own dispatch times.
+        answer_from_help(ctx, query=DISPATCH_QUERY, fallback=False)
     if found.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         facts.tracking(ctx.turn, found, after_summary=True)
     if found.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED):
@@ -85,6 +93,110 @@ def order_status(ctx: Ctx) -> None:
         for rma in found.returns.order_by("-created_at")[:2]:
             facts.return_summary(ctx.turn, rma)
     ctx.turn.llm_ok = True
+
+
+# "my orders", "list my recent orders", "which of my orders are still pending", "my other
+# orders": a list, never the one newest order.
+_ORDERS_PLURAL = re.compile(
+    r"\b(orders|order history|purchases|(?:list|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?"
+    r"(?:my\s+)?(?:recent\s+|last\s+few\s+)?orders?|several orders?|last few|order list)\b|"
+    r"\b(?:other|rest of (?:my|the))\s+orders?\b",
+    re.I,
+)
+# A status the list is narrowed to, and the statuses it means.
+_LIST_STATUS: list[tuple[re.Pattern[str], frozenset[str]]] = [
+    (
+        re.compile(
+            r"\b(haven'?t|hasn'?t|have not|has not|not (?:yet )?|never|still not)\s*"
+            r"(?:yet\s+)?(arrived|come|been delivered|delivered|received|got here)\b|"
+            r"\bstill (?:waiting|coming|on (?:the|its) way)\b",
+            re.I,
+        ),
+        frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING, OrderStatus.SHIPPED}),
+    ),
+    (
+        re.compile(
+            r"\b(not (?:yet )?(?:shipped|sent)|hasn'?t (?:shipped|been sent)|"
+            r"haven'?t (?:shipped|been sent)|still (?:being )?(?:processed|prepared))\b",
+            re.I,
+        ),
+        frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING}),
+    ),
+    (
+        re.compile(r"\b(pending|unpaid|not paid|awaiting payment)\b", re.I),
+        frozenset({OrderStatus.PENDING}),
+    ),
+    (re.compile(r"\bprocessing\b", re.I), frozenset({OrderStatus.PROCESSING})),
+    (
+        re.compile(r"\b(shipped|on (?:the|its|their) way|in transit|out for delivery)\b", re.I),
+        frozenset({OrderStatus.SHIPPED}),
+    ),
+    (re.compile(r"\b(delivered|arrived|received)\b", re.I), frozenset({OrderStatus.DELIVERED})),
+    (re.compile(r"\bcancel+ed\b", re.I), frozenset({OrderStatus.CANCELLED})),
+    (
+        re.compile(r"\b(open|active|not (?:yet )?delivered|still coming|on the way)\b", re.I),
+        frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING, OrderStatus.SHIPPED}),
+    ),
+]
+LIST_MAX = 5
+
+
+def list_orders(ctx: Ctx, customer: Customer) -> bool:
+    """List the customer's orders the message asks for: those in the status it names ("still
+    pending"), the others than the one in focus ("my other orders"), else the newest, at most
+    LIST_MAX, newest first. False when it asks about one order after all (a number, an item
+    only one order has)."""
+    orders = selectors.orders_for_bot(customer=customer, limit=50)
+    ref = references.refer(ctx.text, order_facts(ctx), listed=ctx.state.listed_orders)
+    if ref.how in ("number", "position") or (ref.how == "item" and ref.unique):
+        return False
+    if ref.how in ("item", "date", "status"):
+        orders = [o for o in orders if o.number in ref.numbers]
+    statuses = next((st for pattern, st in _LIST_STATUS if pattern.search(ctx.text)), None)
+    if statuses is not None:
+        orders = [o for o in orders if o.status in statuses]
+    if OTHER.search(ctx.text) and ctx.state.focus_order:
+        orders = [o for o in orders if o.number != ctx.state.focus_order]
+    if not orders:
+        ctx.turn.say(
+            _("I don't see any orders like that on your account.")
+            if statuses is not None or ref.how
+            else _("I don't see any orders on your account yet.")
+        )
+        return True
+    shown = orders[:LIST_MAX]
+    ctx.turn.say(
+        _("Here are your recent orders:")
+        if len(orders) <= LIST_MAX
+        else _("Here are your %(n)s most recent orders (of %(total)s):")
+        % {"n": len(shown), "total": len(orders)}
+    )
+    for order in shown:
+        ctx.turn.say(
+            _("%(number)s, placed %(date)s: %(status)s, %(total)s.")
+            % {
+                "number": order.number,
+                "date": day(order.placed_at),
+                "status": order.get_status_display().lower(),
+                "total": money(order.grand_total, order.currency),
+            },
+            keep=(order.number,),
+        )
+    ctx.state.listed_orders = [o.number for o in shown]
+    ctx.state.asked_which = True
+    ctx.turn.say(_("Which one would you like to know more about?"))
+    ctx.turn.chips(*[o.number for o in shown])
+    ctx.turn.llm_ok = True
+    return True
+
+
+_WHEN_SHIPS = re.compile(
+    r"\b(when|how (?:long|soon)|what day|by when)\b.{0,40}\b(ship|dispatch|send|sent|go out|"
+    r"leave|arrive|get here|deliver|come)\w*",
+    re.I,
+)
+# What the help center is asked when a customer wants to know when an unshipped order leaves.
+DISPATCH_QUERY = "how long until my order ships after I pay: packing and dispatch time"
 
 
 _ASKS_ADDRESS = re.compile(
@@ -328,6 +440,8 @@ def change(ctx: Ctx) -> None:
                 or ITEM_WORDS.search(ctx.text)
                 or ctx.ent.sizes
                 or ctx.ent.colours
+                or items_mod.size_step(ctx.text)
+                or items_mod.named_items(ctx.text, list(order.items.all()))
             )
         ):
             # A delivered item changed to another option ("change it to XL") is an exchange.
@@ -1017,9 +1131,40 @@ SIZE_SYNONYMS = {
 }
 
 
+# Shades a customer names by their family: "the grey one" of Charcoal, "blue" of Navy. A family
+# word reaches a value only when the value has no family word of its own ("Heather Grey" is
+# named by "grey" directly).
+COLOUR_FAMILIES = {
+    "grey": ("charcoal", "slate", "graphite", "ash", "pewter", "stone", "smoke", "gunmetal"),
+    "gray": ("charcoal", "slate", "graphite", "ash", "pewter", "stone", "smoke", "gunmetal"),
+    "blue": ("navy", "indigo", "cobalt", "denim", "azure", "sapphire", "teal"),
+    "green": ("olive", "sage", "emerald", "mint", "khaki", "moss", "forest"),
+    "red": ("burgundy", "maroon", "wine", "crimson", "brick", "scarlet", "cherry"),
+    "brown": ("tan", "chocolate", "camel", "cognac", "taupe", "mocha", "chestnut", "espresso"),
+    "white": ("cream", "ivory", "ecru", "snow", "off-white", "oatmeal"),
+    "pink": ("blush", "rose", "fuchsia", "magenta", "salmon"),
+    "purple": ("plum", "lavender", "violet", "lilac", "mauve"),
+    "yellow": ("mustard", "lemon", "gold", "ochre"),
+    "black": ("jet", "onyx", "ebony"),
+}
+
+
+def _names_family(text: str, value: str) -> bool:
+    words = set(re.findall(r"[a-z-]+", value))
+    if words & set(COLOUR_FAMILIES):
+        return False
+    return any(
+        re.search(rf"\b{family}\b", text) and words & set(shades)
+        for family, shades in COLOUR_FAMILIES.items()
+    )
+
+
 def _names_value(text: str, value: str) -> bool:
-    """Whether the message names an option value ("Navy", "Light Wash", "M", "34", "large")."""
+    """Whether the message names an option value ("Navy", "Light Wash", "M", "34", "large"), or
+    the colour family of a shade ("grey" of "Charcoal")."""
     v = value.lower()
+    if _names_family(text, v):
+        return True
     if len(v) <= 2 and not v.isdigit():
         if re.search(
             rf"(?:\b(?:size|an?|in|to|for|the|one|and)\s+|^\W*|[,/&+]\s*){re.escape(v)}\b", text
@@ -1075,7 +1220,10 @@ RETURN_REASONS = {
     r"doesn'?t work|not working|"
     r"stopped working|don'?t work|do not work|does not work|isn'?t working|aren'?t working|dead",
     "wrong_item": r"wrong (item|product|size|colou?r|one)|not what i ordered|sent me the wrong",
-    "not_as_described": r"not as described|(doesn'?t|does not) (look|match)|different from|"
+    "not_as_described": r"not as described|not as pictured|(doesn'?t|does not) (look|match)|"
+    r"different from|(looks?|colou?rs?|it)\b.{0,30}\b(different|nothing like|not like|off)\b.{0,20}"
+    r"\b(photos?|pictures?|images?|website|listing)|(photos?|pictures?|listing).{0,20}"
+    r"\b(misleading|wrong|different)|"
     r"(not|wasn'?t|isn'?t|weren'?t) (what|as) i (expected|thought|imagined)|not as expected|"
     r"(neither|none|not) .{0,20}what i (expected|thought|imagined)|"
     r"looks different|quality",

@@ -22,9 +22,11 @@ _UNIT = r"(?:\s+(?:pairs?|pieces?|pcs|units?|of\s+(?:them|those|these|the\s+\w+(
 _TO = re.compile(
     r"\b(?:only|just)\s+(?:need|want|needed|wanted|keep)\s+" + _N + _UNIT + r"\b"
     r"|\b(?:make|change|set|reduce|lower|drop|cut|bring)\s+(?:it|that|them|the\s+\w+(?:\s+\w+)?|"
-    r"the\s+(?:quantity|qty|amount|number)(?:\s+of\s+\w+(?:\s+\w+)?)?)\s+(?:down\s+|up\s+)?to\s+"
+    r"the\s+(?:quantity|qty|amount|number)(?:\s+of\s+\w+(?:\s+\w+)?)?)\s+(?:down\s+|up\s+)?"
+    r"(?:to\s+)?"
     + _N
-    + r"\b"
+    + _UNIT
+    + r"(?:\s+[a-z]+)?(?=\s*(?:$|[.,!?]|please|pls|instead|thanks|not\b))"
     r"|\b" + _N + _UNIT + r"\s+instead\s+of\s+\d{1,2}\b"
     r"|\b(?:quantity|qty)\s+(?:to|of|=|:)?\s*" + _N + r"\b",
     re.I,
@@ -33,6 +35,7 @@ _TO = re.compile(
 _LESS = re.compile(
     r"\b(?:remove|drop|take\s+(?:off|out)|delete|cancel|don'?t\s+(?:want|need))\s+(?:one|1)\s+"
     r"(?:of\s+(?:the|them|those|these|my)|pair|piece)\b|\bone\s+(?:less|fewer)\b|"
+    r"\btake\s+(?:one|1)\s+(?:of\s+(?:the\s+|my\s+)?\w+(?:\s+\w+)?\s+)?off\b|"
     r"\b(?:another|the\s+other)\s+(?:one|1)\s+(?:pieces?\s+)?(?:i\s+)?don'?t\s+want\b",
     re.I,
 )

@@ -315,9 +315,9 @@ def recommend(ctx: Ctx, *, query: str | None = None) -> None:
 
 
 def product_question(ctx: Ctx) -> None:
-    if ctx.ent.products:
-        match = ctx.ent.products[0]
-        variants = selectors.product_variants_for_bot(product_id=match.product_id)
+    product_id = _product_meant(ctx)
+    if product_id is not None:
+        variants = selectors.product_variants_for_bot(product_id=product_id)
         if variants:
             product = variants[0].product
             prices = sorted({v.price for v in variants})
@@ -333,11 +333,27 @@ def product_question(ctx: Ctx) -> None:
             )
             in_stock = [v.label for v in variants if v.stock > 0 and v.label]
             said = _product_facts(ctx, product)
+            asked = _asked_options(ctx, variants)
             ctx.turn.say(
                 _("%(product)s costs %(price)s.") % {"product": product.name, "price": price},
                 keep=(product.name,),
             )
-            if in_stock:
+            if asked is not None:
+                # "do they have an XS?": the options asked for, in stock or not.
+                wanted, have = asked
+                if have:
+                    ctx.turn.say(
+                        _("In stock in %(wanted)s: %(options)s.")
+                        % {"wanted": wanted, "options": facts.comma_list(have[:10])}
+                    )
+                else:
+                    ctx.turn.say(_("%(wanted)s isn't in stock right now.") % {"wanted": wanted})
+                    if in_stock:
+                        ctx.turn.say(
+                            _("In stock: %(options)s.")
+                            % {"options": facts.comma_list(in_stock[:10])}
+                        )
+            elif in_stock:
                 ctx.turn.say(
                     _("In stock: %(options)s.") % {"options": facts.comma_list(in_stock[:10])}
                 )
@@ -363,6 +379,60 @@ def product_question(ctx: Ctx) -> None:
         recommend(ctx)
 
 
+def _product_meant(ctx: Ctx) -> int | None:
+    """The product a question is about: the one it names; else, right after products were
+    shown, the one it points at ("do they have an XS?": the first shown)."""
+    if ctx.ent.products:
+        return ctx.ent.products[0].product_id
+    by_price = _BY_PRICE.search(ctx.text)
+    if ctx.state.shown_products and by_price is not None:
+        # "the cheaper one": of the products just shown, by their lowest price.
+        priced = []
+        for pid in ctx.state.shown_products:
+            prices = [v.price for v in selectors.product_variants_for_bot(product_id=pid)]
+            if prices:
+                priced.append((min(prices), pid))
+        if priced:
+            cheap = by_price.group(1).lower() in _CHEAP
+            return (min(priced) if cheap else max(priced))[1]
+    if ctx.state.shown_products and _POINTS_AT.search(ctx.text):
+        m = _PICK.search(ctx.text)
+        index = _ORDINALS.get(m.group(1).lower(), 0) if m else 0
+        if index < len(ctx.state.shown_products):
+            return ctx.state.shown_products[index]
+    return None
+
+
+_BY_PRICE = re.compile(
+    r"\b(cheaper|cheapest|less expensive|lower priced|more expensive|most expensive|pricier|"
+    r"priciest)\b",
+    re.I,
+)
+_CHEAP = ("cheaper", "cheapest", "less expensive", "lower priced")
+_POINTS_AT = re.compile(
+    r"\b(it|they|them|this|that|these|those|first|second|third|1st|2nd|3rd)\b", re.I
+)
+
+
+def _asked_options(ctx: Ctx, variants: list[Any]) -> tuple[str, list[str]] | None:
+    """The sizes and colours the question names ("in green in S"): how it said them, and the
+    labels of the variants in stock that have them. None when it names none."""
+    sizes = [s.lower() for s in ctx.ent.sizes]
+    colours = [c.lower() for c in ctx.ent.colours]
+    if not sizes and not colours:
+        return None
+
+    def has(variant: Any) -> bool:
+        values = [str(v).lower() for v in variant.options.values()]
+        size_ok = not sizes or any(v == s for v in values for s in sizes)
+        colour_ok = not colours or any(c in v for v in values for c in colours)
+        return size_ok and colour_ok
+
+    said = [" or ".join(c.title() for c in colours), " or ".join(s.upper() for s in sizes)]
+    wanted = " / ".join(x for x in said if x)
+    return wanted, [v.label for v in variants if v.stock > 0 and v.label and has(v)]
+
+
 _JUST_PRICE = re.compile(
     r"^\W*(?:how much|price|cost|what(?:'s| is| does) (?:the )?(?:price|cost)|is it in stock|"
     r"in stock|available)\b",
@@ -384,7 +454,7 @@ def _product_facts(ctx: Ctx, product: Any) -> bool:
     if not found:
         return False
     ctx.turn.say(
-        _("About your question, the description of %(product)s says: “%(text)s”")
+        _('About your question, the description of %(product)s says: "%(text)s"')
         % {"product": product.name, "text": found[0]},
         keep=(product.name,),
     )

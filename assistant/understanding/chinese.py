@@ -155,6 +155,9 @@ def _amounts(text: str) -> str:
 _TIME_UNIT = re.compile(r"(?:天|周|星期|礼拜|月|小时|钟头|工作日|年)")
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
 def _numbers(text: str) -> str:
     # "两件" → " 2 pieces ", "3个" → " 3 pieces ", "一双" → " 1 pair "
     def quantity(m: re.Match[str]) -> str:
@@ -167,6 +170,18 @@ def _numbers(text: str) -> str:
         unit = "pairs" if m.group(2) in ("双", "副") else "pieces"
         return f" {n} {unit} "
 
+    # "第一个", "第二单", "最后一个": a place in a list the assistant showed, not a quantity.
+    def ordinal(m: re.Match[str]) -> str:
+        raw = m.group(1)
+        n = int(raw) if raw.isdigit() else chinese_number(raw)
+        if n is None or n < 1:
+            return m.group(0)
+        place = _ORDINALS[n - 1] if n <= len(_ORDINALS) else f"{n}th"
+        noun = {"单": "order", "次": "time", "回": "time"}.get(m.group(2), "one")
+        return f" the {place} {noun} "
+
+    text = re.sub(rf"第\s*(\d{{1,2}}|{_NUMERAL})\s*(个|单|笔|件|条|款|次|回)", ordinal, text)
+    text = re.sub(r"最后(?:一)?(?:个|单|笔|件|款)", " the last one ", text)
     text = re.sub(rf"(\d{{1,3}}|{_NUMERAL}){'(' + _MEASURE + ')'}", quantity, text)
 
     # "8月份", "八月", "8月3号", "三月五日"

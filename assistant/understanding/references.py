@@ -164,6 +164,12 @@ _STOP = frozenset(
         "was",
         "order",
         "orders",
+        # verbs of asking that a product or option name may also hold ("Green Check")
+        "check",
+        "list",
+        "show",
+        "look",
+        "see",
         "item",
         "items",
         "one",

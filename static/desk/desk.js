@@ -1064,15 +1064,16 @@
     who.appendChild(el("span", "desk-badge " + (verified ? "desk-badge--ok" : "desk-badge--warn"), { text: verified ? T.verified : T.notVerified, "data-testid": "desk-verified" }));
     summaryRow(dl, T.sumWho, who);
     // Codes the desk knows, in the agent's language; an unknown or internal one is left out.
-    const known = (codes, table) => listOf(codes).map((c) => table[str(c)] || "").filter(Boolean);
+    const texts = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === "string" && x) : []);
+    const known = (codes, table) => texts(codes).map((c) => table[c] || "").filter(Boolean);
     summaryRow(dl, T.sumWants, known(s.wants, T.intents), "desk-summary-wants");
-    summaryRow(dl, T.sumDeadline, listOf(s.deadline).map(str), "desk-summary-deadline");
+    summaryRow(dl, T.sumDeadline, texts(s.deadline), "desk-summary-deadline");
     summaryRow(dl, T.sumThreats, known(s.threats, T.threats), "desk-summary-threats");
     summaryRow(dl, T.sumOrders, s.orders || s.orders_discussed, "desk-summary-orders");
     summaryRow(dl, T.sumBotDid, known(s.bot_did, T.did), "desk-summary-bot");
     summaryRow(dl, T.sumWhy, s.why || s.reason_text || s.handoff_text || (reason ? reasonLabel(reason) : ""), "desk-summary-why");
     if (conv.language && conv.language !== "en") summaryRow(dl, T.sumLanguage, conv.language);
-    const said = listOf(s.said).map(str).filter(Boolean);
+    const said = texts(s.said);
     const bodyEl = el("div", "desk-summary-body", { id: "desk-summary-body" });
     if (said.length) {
       const q = el("div", "desk-summary-said", { "data-testid": "desk-summary-said" });

@@ -141,6 +141,13 @@ def test_a_customer_is_handed_to_an_agent_who_answers_and_resolves(
     summary = desk.get_by_test_id("desk-summary").inner_text()
     assert "Alice Martin" in summary and "alice@example.com" in summary
     assert "Verified" in summary and "Asked for a human" in summary
+    # In the customer's own words, and it folds away.
+    said = desk.get_by_test_id("desk-summary-said")
+    assert said.inner_text().endswith("I want to talk to a human")
+    desk.get_by_test_id("desk-summary-toggle").click()
+    expect(said).to_be_hidden()
+    desk.get_by_test_id("desk-summary-toggle").click()
+    expect(said).to_be_visible()
     sidebar = desk.get_by_test_id("desk-customer")
     assert sidebar.locator('[data-testid="desk-order"]').count() == 2
     # The transcript holds the customer's request.
@@ -154,7 +161,8 @@ def test_a_customer_is_handed_to_an_agent_who_answers_and_resolves(
     desk.wait_for_selector(
         '[data-testid="desk-message"][data-role="note"][data-state="final"]', timeout=10_000
     )
-    desk.get_by_test_id("desk-note-toggle").uncheck()
+    # The box is for one note: the next message is a reply again.
+    expect(desk.get_by_test_id("desk-note-toggle")).not_to_be_checked()
     reply = "Hi Alice, this is Sam from the support team. How can I help?"
     desk.get_by_test_id("desk-input").fill(reply)
     desk.get_by_test_id("desk-send").click()
@@ -180,6 +188,16 @@ def test_a_customer_is_handed_to_an_agent_who_answers_and_resolves(
     )
     assert _bubbles(shop, "bot").count() == bots_at_handoff
     desk.screenshot(path=str(shots / "desk-chat.png"))
+
+    # When sam cancels her processing order from the sidebar, giving the reason.
+    card = sidebar.locator('[data-testid="desk-order"]', has_text="Processing")
+    card.get_by_test_id("desk-order-cancel").click()
+    card.get_by_test_id("desk-cancel-reason").fill("Customer asked in chat")
+    card.get_by_test_id("desk-cancel-submit").click()
+    # Then alice is told in the chat what was done.
+    notice = shop.locator('[data-testid="sd-message"][data-role="system"]', has_text="cancelled")
+    notice.wait_for(timeout=10_000)
+    assert notice.inner_text().startswith("Sam cancelled order SD-")
 
     # When sam resolves the chat, alice is asked to rate it, and does.
     desk.get_by_test_id("desk-resolve").click()
