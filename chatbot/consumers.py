@@ -144,6 +144,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(services.conversation_request_handoff)(
                 conversation_id=self.conversation_id
             )
+        elif kind == "leave_queue":
+            # The customer stops waiting for a person and carries on with the assistant.
+            self.refused = 0
+            left = await database_sync_to_async(services.conversation_leave_queue)(
+                conversation_id=self.conversation_id
+            )
+            if not left:
+                await self._refuse("not_queued", "this chat is not waiting for a person")
         elif kind == "ping":
             self.refused = 0
             await self._send(await self._heartbeat())

@@ -22,6 +22,8 @@ from chatbot.models import Conversation, ConversationStatus, Message, MessageRol
 from chatbot.tokens import ChatGrant, resume_token_check
 from orders.models import Customer
 
+# The statuses in which the assistant answers the customer (docs/desk.md, "In the queue").
+ASSISTANT_ANSWERS = frozenset({ConversationStatus.BOT, ConversationStatus.QUEUED})
 log = logging.getLogger(__name__)
 
 
@@ -165,7 +167,9 @@ def message_post_customer(
             staff.side().reopen(conversation=conversation, seq=conversation.last_seq + 1)
         conversation.last_customer_message_at = timezone.now()
         conversation.save(update_fields=["last_customer_message_at", "updated_at"])
-        answer = conversation.status == ConversationStatus.BOT
+        # While the chat waits in the queue the assistant keeps answering; once an agent has
+        # it, the agent does.
+        answer = conversation.status in ASSISTANT_ANSWERS
         message = message_add(
             conversation=conversation,
             role=MessageRole.CUSTOMER,
@@ -219,6 +223,12 @@ def message_post_system(
             text=text,
             metadata={"attachments": attachments} if attachments else {},
         )
+
+
+def conversation_leave_queue(*, conversation_id: uuid.UUID) -> bool:
+    """The customer stops waiting for a person and goes on with the assistant (queued → bot).
+    False when the chat isn't waiting in the queue."""
+    return staff.side().leave_queue(conversation_id=conversation_id)
 
 
 HANDOFF_TEXT = gettext_noop(

@@ -36,6 +36,9 @@ class StaffSide(Protocol):
 
     def offline_message(self, *, conversation_id: uuid.UUID, email: Any, text: Any) -> int: ...
 
+    def leave_queue(self, *, conversation_id: uuid.UUID) -> bool:
+        """queued → bot at the customer's wish; False when it isn't queued."""
+
     def publish_to_watchers(self, conversation_id: uuid.UUID | str, event: dict[str, Any]) -> None:
         """To the staff watching one chat only (the customer typing): never to the customer."""
 

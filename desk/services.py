@@ -458,6 +458,30 @@ def conversation_hand_back(*, conversation_id: uuid.UUID | str, user: User) -> C
     return conversation
 
 
+def conversation_leave_queue(*, conversation_id: uuid.UUID | str) -> bool:
+    """queued → bot at the customer's wish ("I'll carry on with the assistant"): the chat leaves
+    the queue and the assistant goes on. False when the chat isn't waiting in the queue."""
+    with transaction.atomic():
+        conversation = _lock(conversation_id)
+        if conversation.status != Status.QUEUED:
+            return False
+        conversation_transition(
+            conversation=conversation,
+            to_status=Status.BOT,
+            actor=None,
+            actor_label="customer",
+            reason="left_queue",
+        )
+        chat_services.message_add(
+            conversation=conversation,
+            role=MessageRole.SYSTEM,
+            text=_text("handed_back", conversation.language),
+            metadata={"handed_back": True},
+        )
+        _refresh_on_commit()
+    return True
+
+
 def conversation_resolve(*, conversation_id: uuid.UUID | str, user: User) -> Conversation:
     """agent|queued → resolved. The widget then asks for a rating."""
     with transaction.atomic():
@@ -790,6 +814,9 @@ class StaffDesk:
 
     def rate(self, *, conversation_id: uuid.UUID, score: int, comment: str) -> bool:
         return conversation_rate(conversation_id=conversation_id, score=score, comment=comment)
+
+    def leave_queue(self, *, conversation_id: uuid.UUID) -> bool:
+        return conversation_leave_queue(conversation_id=conversation_id)
 
     def offline_message(self, *, conversation_id: uuid.UUID, email: Any, text: Any) -> int:
         return offline_ticket_create(conversation_id=conversation_id, email=email, text=text).pk

@@ -39,6 +39,14 @@ cat <<BANNER
     Staff console  http://$HOST:$PORT/admin/
 BANNER
 "$PY" -m orders.demo.credentials
+# Where the desk's email answers to offline messages go (docs/desk.md, "Email").
+if [ -z "${EMAIL_BACKEND:-}" ] || [ "${EMAIL_BACKEND}" = "django.core.mail.backends.console.EmailBackend" ]; then
+  printf '\n  Email: printed in this terminal, not sent. To send it, set in .env:\n'
+  printf '    EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend\n'
+  printf '    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL\n'
+else
+  printf '\n  Email: sent with %s via %s.\n' "$EMAIL_BACKEND" "${EMAIL_HOST:-localhost}"
+fi
 printf '\n  Press Ctrl-C to stop.\n\n'
 
 # If either process dies on its own, stop the other and fail.

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from assistant.flows.engine import respond
 from assistant.llm import LLMError, LLMTimeout, generation_settings, get_backend
@@ -64,7 +65,7 @@ def _append(*, reply: Message, text: str) -> None:
         .values_list("status", flat=True)
         .first()
     )
-    if status != ConversationStatus.BOT:
+    if status not in services.ASSISTANT_ANSWERS:
         raise _Silenced
     services.reply_append(reply=reply, text=text)
 
@@ -85,7 +86,7 @@ def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Messa
     if question.role != MessageRole.CUSTOMER:
         return None
     conversation = question.conversation
-    if conversation.status != ConversationStatus.BOT:
+    if conversation.status not in services.ASSISTANT_ANSWERS:
         services.reply_not_owed(customer_message_id=question.pk)
         return None  # an agent has the conversation: the bot stays silent
     backend = get_backend()
@@ -174,6 +175,19 @@ def reply_generate(*, customer_message_id: int, take_over: bool = True) -> Messa
     return reply
 
 
+def _already_waiting(turn: Turn) -> None:
+    """The customer waiting in the queue asks for a person again (or says something the
+    assistant would hand over): no second handoff, and no handoff sentence as if it were new."""
+    turn.handoff = None
+    turn.parts = [
+        _(
+            "You're already waiting for our team, and they'll see this whole chat when they "
+            "join. Meanwhile I'm still here for orders, returns and questions."
+        )
+    ]
+    turn.llm_ok = False
+
+
 def _turn_for(*, question: Message, reply: Message) -> Turn:
     """The turn the dialogue manager decided on; a retried reply reuses the stored one. The turn
     (and every change it made) commits together with its record on the reply, under the
@@ -195,6 +209,8 @@ def _turn_for(*, question: Message, reply: Message) -> Turn:
         else:
             with translation.override(django_language(question.conversation.language)):
                 turn = respond(message=question)
+                if turn.handoff and question.conversation.status == ConversationStatus.QUEUED:
+                    _already_waiting(turn)
             metadata = {**(metadata if isinstance(metadata, dict) else {}), "turn": asdict(turn)}
             Message.objects.filter(pk=reply.pk).update(metadata=metadata, updated_at=timezone.now())
     reply.metadata = {**reply.metadata, "turn": asdict(turn)}
@@ -366,7 +382,7 @@ def _sweep_one(
     now: datetime,
 ) -> None:
     reply = services.reply_for(customer_message_id=question.pk)
-    if question.conversation.status != ConversationStatus.BOT or (
+    if question.conversation.status not in services.ASSISTANT_ANSWERS or (
         reply is not None and reply.state != MessageState.STREAMING
     ):
         services.reply_not_owed(customer_message_id=question.pk)

@@ -66,7 +66,9 @@
       greetingNoShopNamed: "Hi {name}! I'm the assistant for our shop. Ask me about orders, shipping, returns or products.",
       chips: ["Where is my order?", "Return an item", "Shipping costs"],
       bannerRequested: "Asking someone from our team to join…",
-      bannerQueued: "You're in the queue. A member of our team will be with you shortly.",
+      bannerQueued: "You're in the queue. A member of our team will be with you shortly. Meanwhile the assistant keeps answering here.",
+      bannerQueuedNobody: "Nobody from our team is online right now. Leave a message below and we'll answer by email, or keep chatting with the assistant.",
+      leaveQueue: "Carry on with the assistant",
       bannerAgent: "You're now chatting with our team.",
       bannerResolved: "This chat was resolved. Write below to continue it, or start a new one.",
       newConversation: "Start a new conversation",
@@ -140,7 +142,9 @@
       greetingNoShopNamed: "{name}，您好！我是本店的智能助手，订单、配送、退换货或商品方面的问题都可以问我。",
       chips: ["我的订单到哪儿了？", "我要退货", "运费是多少？"],
       bannerRequested: "正在为您联系人工客服…",
-      bannerQueued: "您已进入排队，人工客服将尽快为您服务。",
+      bannerQueued: "您已进入排队，人工客服将尽快为您服务。排队期间，智能助手会继续为您解答。",
+      bannerQueuedNobody: "目前没有人工客服在线。您可以在下方留言，我们会通过邮件回复您；也可以继续和智能助手聊。",
+      leaveQueue: "继续与智能助手交流",
       bannerAgent: "您正在与人工客服交流。",
       bannerResolved: "此对话已解决。您可以在下方继续留言，或开始新的对话。",
       newConversation: "开始新的对话",
@@ -589,9 +593,15 @@
   const bannerText = el("span", "sd-banner-text");
   const queueLine = el("span", "sd-queue", { "data-testid": "sd-queue", hidden: true });
   const bannerButton = el("button", "sd-banner-button", { type: "button", hidden: true, text: T.newConversation });
+  // While queued: stop waiting for a person and go on with the assistant.
+  const leaveButton = el("button", "sd-banner-button", { type: "button", hidden: true, text: T.leaveQueue, "data-testid": "sd-leave-queue" });
+  leaveButton.addEventListener("click", () => {
+    if (sendFrame({ type: "leave_queue" })) leaveButton.disabled = true;
+  });
   banner.appendChild(bannerText);
   banner.appendChild(queueLine);
   banner.appendChild(bannerButton);
+  banner.appendChild(leaveButton);
 
   const body = el("div", "sd-body");
   const scroller = el("div", "sd-scroll");
@@ -1122,7 +1132,7 @@
   function renderBanner() {
     let text = "";
     let kind = state.status;
-    if (state.status === "queued") text = T.bannerQueued;
+    if (state.status === "queued") text = unavailable() ? T.bannerQueuedNobody : T.bannerQueued;
     else if (state.status === "agent") text = T.bannerAgent;
     else if (state.status === "resolved") text = T.bannerResolved;
     else if (state.handoffRequested) (text = T.bannerRequested), (kind = "requested");
@@ -1130,6 +1140,8 @@
     banner.setAttribute("data-status", kind);
     if (bannerText.textContent !== text) bannerText.textContent = text;
     bannerButton.hidden = state.status !== "resolved";
+    leaveButton.hidden = state.status !== "queued" || !!state.offlineSentTo;
+    if (leaveButton.hidden) leaveButton.disabled = false;
     // "You're number 2 in the queue · about 4 min", pushed live on every queue change.
     const q = state.status === "queued" && !unavailable() ? state.queue : null;
     let line = "";

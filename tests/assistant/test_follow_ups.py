@@ -170,3 +170,21 @@ def test_a_recipient_name_is_read_from_what_was_written() -> None:
     assert name("please change the recipient name to Sam O'Neil") == "Sam O'Neil"
     assert name("收件人改为李娜，地址不用改") == "李娜"
     assert name("change the name on my account") is None
+
+
+@pytest.mark.django_db
+def test_asking_for_a_person_again_while_queued_is_no_second_handoff(alice: Customer) -> None:
+    from chatbot import services as chat_services
+    from desk.models import ConversationEvent
+
+    conversation = chat(alice)
+    chat_services.conversation_request_handoff(conversation_id=conversation.pk)
+
+    reply = say(conversation, "is anyone there? I need a real person")
+
+    conversation.refresh_from_db()
+    assert conversation.status == "queued"
+    assert "already waiting" in reply.text, reply.text
+    assert (
+        ConversationEvent.objects.filter(conversation=conversation, to_status="queued").count() == 1
+    )

@@ -173,7 +173,8 @@ def test_a_failing_model_still_leaves_the_customer_the_draft(
     backend = FakeBackend(fail_with=failure, fail_after=2)
     monkeypatch.setattr(replies, "get_backend", lambda: backend)
 
-    reply = _reply(conversation, "hello?")
+    # (A bare "hello?" is "anyone there?" to the classifier now and then: a plain greeting.)
+    reply = _reply(conversation, "hello there")
 
     assert reply.state == MessageState.FINAL
     assert reply.text.startswith("Hi, Alice!")

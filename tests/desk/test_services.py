@@ -860,3 +860,40 @@ def test_a_new_canned_response_reaches_open_desks(
         CannedResponse.objects.create(title="New", text="Hello {customer_name}")
 
     assert ("desk.queue", {"type": "canned_changed"}) in pushed
+
+
+# --- waiting in the queue --------------------------------------------------------------------
+
+
+def test_a_customer_waiting_in_the_queue_is_still_answered_by_the_assistant(
+    chat: ChatMaker,
+    alice: Customer,
+    no_replies: list[int],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    conversation = chat(alice)  # queued, nobody has it
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting, _ = chat_services.message_post_customer(
+            conversation_id=conversation.pk, text="while I wait, where is my parcel?"
+        )
+
+    assert waiting.pk in no_replies
+    assert _status(conversation) == "queued"
+
+
+def test_a_customer_can_stop_waiting_and_carry_on_with_the_assistant(
+    chat: ChatMaker, alice: Customer, sam: User
+) -> None:
+    conversation = chat(alice)
+
+    left = chat_services.conversation_leave_queue(conversation_id=conversation.pk)
+    again = chat_services.conversation_leave_queue(conversation_id=conversation.pk)
+
+    assert (left, again) == (True, False)
+    assert _status(conversation) == "bot"
+    line = conversation.messages.filter(role="system").order_by("-seq").first()
+    assert line is not None and line.text == "You're chatting with our assistant again."
+    event = ConversationEvent.objects.filter(conversation=conversation).last()
+    assert event is not None and (event.reason, event.actor_label) == ("left_queue", "customer")
+    taken = chat(alice, agent=sam)
+    assert chat_services.conversation_leave_queue(conversation_id=taken.pk) is False
