@@ -245,7 +245,7 @@ def test_with_nobody_at_the_desk_a_guest_leaves_a_message_an_agent_answers(
     agent_sam: User,
 ) -> None:
     errors: list[str] = []
-    # Given sam at the desk but offline (opening the desk sets an agent online).
+    # Given sam at the desk but offline (as signing in leaves an agent until they choose).
     desk = _desk_login(browser, daphne, errors)
     desk.get_by_test_id("desk-presence-offline").click()
     desk.wait_for_selector('[data-testid="desk-presence-offline"][aria-pressed="true"]')
@@ -264,6 +264,17 @@ def test_with_nobody_at_the_desk_a_guest_leaves_a_message_an_agent_answers(
     form = page.get_by_test_id("sd-offline-form")
     form.wait_for(timeout=REPLY_MS)
     assert not page.get_by_test_id("sd-queue").is_visible()
+    # It says plainly that nobody is online and what happens next...
+    assert "Nobody from our team is online" in page.locator(".sd-banner").inner_text()
+    expect(page.get_by_test_id("sd-leave-queue")).to_be_visible()
+    # ...and the assistant still answers while the guest waits.
+    answered = page.locator('[data-testid="sd-message"][data-role="bot"][data-state="final"]')
+    before = answered.count()
+    page.get_by_test_id("sd-input").fill("thanks. are you a bot?")
+    page.get_by_test_id("sd-send").click()
+    expect(answered).to_have_count(before + 1, timeout=REPLY_MS)
+    assert answered.last.inner_text().strip()
+    assert "already waiting" not in answered.last.inner_text()
     page.get_by_test_id("sd-offline-email").fill("not an email")
     page.get_by_test_id("sd-offline-text").fill("Can I change the size of my order SD-100001?")
     page.get_by_test_id("sd-offline-send").click()
