@@ -292,6 +292,9 @@ def _words(text: str) -> set[str]:
     } - _STOP
 
 
+ITEM_MATCH_MIN = 0.5  # what `refer` needs of an item: a near match of any word still reaches it
+
+
 def item_score(text: str, item: str) -> float:
     """How well `text` names `item` (its product name and options): matched words, each word a
     fuzzy match (typos), longer words weighing more."""
@@ -302,16 +305,23 @@ def item_score(text: str, item: str) -> float:
     for word in _words(item):
         if len(word) < 3:
             continue
-        if word in said or any(
-            len(w) >= 4
+        if word in said:
+            score += min(len(word), 8) / 8
+            continue
+        near = [
+            w
+            for w in said
+            if len(w) >= 4
             and (
                 difflib.SequenceMatcher(None, w, word).ratio() >= 0.85
                 # "coat" names the topcoat and the raincoat, "shoe" the snowshoe.
                 or (word.endswith(w) and len(word) - len(w) <= 5)
             )
-            for w in said
-        ):
-            score += min(len(word), 8) / 8
+        ]
+        if near:
+            # A near match weighs what the customer wrote, a little less than the word itself:
+            # "shirt" names the Camp-Collar Shirt before the Overshirt.
+            score += max(ITEM_MATCH_MIN, 0.9 * min(max(len(w) for w in near), 8) / 8)
     return score
 
 
@@ -364,7 +374,7 @@ def refer(
     # By item.
     scored = [(max((item_score(text, i) for i in o.items), default=0.0), o) for o in pool]
     best = max((s for s, _ in scored), default=0.0)
-    if best >= 0.5:
+    if best >= ITEM_MATCH_MIN:
         pool = [o for s, o in scored if s >= best - 1e-9]
         how = "item"
     if not how:

@@ -188,3 +188,12 @@ def test_asking_for_a_person_again_while_queued_is_no_second_handoff(alice: Cust
     assert (
         ConversationEvent.objects.filter(conversation=conversation, to_status="queued").count() == 1
     )
+
+
+def test_a_word_names_the_item_called_so_before_a_compound_that_ends_with_it() -> None:
+    from assistant.understanding.references import ITEM_MATCH_MIN, item_score
+
+    assert item_score("my shirt is too big", "Oxford Shirt") > item_score(
+        "my shirt is too big", "Waxed Overshirt"
+    )
+    assert item_score("the coat", "Packable Raincoat") >= ITEM_MATCH_MIN
