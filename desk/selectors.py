@@ -59,6 +59,7 @@ class QueueItem(TypedDict):
     language: str
     customer: CustomerBrief | None
     preview: str
+    other_open: int  # the same customer's other chats waiting or with an agent
 
 
 class ChatItem(TypedDict):
@@ -72,6 +73,7 @@ class ChatItem(TypedDict):
     last_customer_message_at: str | None
     last_agent_message_at: str | None
     preview: str
+    other_open: int
 
 
 class TicketItem(TypedDict):
@@ -237,11 +239,35 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _customer_key(conversation: Conversation) -> int | None:
+    return conversation.customer_id or conversation.verified_customer_id
+
+
+def _open_by_customer() -> dict[int, int]:
+    """How many chats each customer has waiting or with an agent: one customer writing in two
+    tabs shows as one customer with another chat, not as two strangers."""
+    counts: dict[int, int] = {}
+    rows = Conversation.objects.filter(
+        status__in=(ConversationStatus.QUEUED, ConversationStatus.AGENT)
+    ).values_list("customer_id", "verified_customer_id")
+    for signed_in, verified in rows:
+        key = signed_in or verified
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _others(counts: dict[int, int], conversation: Conversation) -> int:
+    key = _customer_key(conversation)
+    return max(counts.get(key, 0) - 1, 0) if key is not None else 0
+
+
 def queue_payload() -> list[QueueItem]:
     """The queue, first served first, with each customer's place and estimated wait (eta =
     position × median handle time ÷ online agents)."""
     median = handle_time_median_s()
     online = max(1, online_profiles().count())
+    counts = _open_by_customer()
     items: list[QueueItem] = []
     for position, c in enumerate(queue_qs().annotate(preview=_preview_qs()), start=1):
         items.append(
@@ -255,6 +281,7 @@ def queue_payload() -> list[QueueItem]:
                 "language": c.language,
                 "customer": _customer_brief(c),
                 "preview": (c.preview or "")[:200],
+                "other_open": _others(counts, c),
             }
         )
     return items
@@ -274,6 +301,7 @@ def _chat_items(qs: QuerySet[Conversation]) -> list[ChatItem]:
         .annotate(preview=_preview_qs())
         .order_by("assigned_at", "created_at")
     )
+    counts = _open_by_customer()
     return [
         {
             "conversation": str(c.pk),
@@ -286,6 +314,7 @@ def _chat_items(qs: QuerySet[Conversation]) -> list[ChatItem]:
             "last_customer_message_at": _iso(c.last_customer_message_at),
             "last_agent_message_at": _iso(c.last_agent_message_at),
             "preview": (c.preview or "")[:200],
+            "other_open": _others(counts, c),
         }
         for c in rows
     ]

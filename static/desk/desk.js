@@ -76,6 +76,7 @@
     typingBot: gettext("The assistant is writing…"),
     typingAgent: gettext("%(name)s is typing…"),
     summary: gettext("Handoff summary"),
+    otherChats: gettext("+%(n)s open chat(s)"),
     setAway: gettext("You're set to away: a chat waited too long for an answer. Pick Online to take chats again."),
     sumWho: gettext("Who"),
     sumSaid: gettext("In their words"),
@@ -733,6 +734,11 @@
     const prio = Number(item.priority || 0);
     if (prio > 0) {
       top.appendChild(el("span", "desk-prio desk-prio--" + Math.min(prio, 3), { text: "P" + prio, title: fmt(T.priority, { n: prio }) }));
+    }
+    const others = Number(item.other_open || 0);
+    if (others > 0) {
+      // The same customer in another tab or chat: one customer, not two strangers.
+      top.appendChild(el("span", "desk-tag desk-item-others", { text: fmt(T.otherChats, { n: others }), "data-testid": "desk-item-others" }));
     }
     btn.appendChild(top);
     const meta = el("span", "desk-item-meta");

@@ -897,3 +897,19 @@ def test_a_customer_can_stop_waiting_and_carry_on_with_the_assistant(
     assert event is not None and (event.reason, event.actor_label) == ("left_queue", "customer")
     taken = chat(alice, agent=sam)
     assert chat_services.conversation_leave_queue(conversation_id=taken.pk) is False
+
+
+def test_the_same_customer_in_two_chats_shows_as_one_customer_with_another_chat(
+    chat: ChatMaker, alice: Customer, bob: Customer, sam: User
+) -> None:
+    first = chat(alice)
+    second = chat(alice)  # another tab
+    chat(bob)
+    mine = chat(alice, agent=sam)
+
+    queue = {item["conversation"]: item for item in selectors.queue_payload()}
+    sams = selectors.mine_payload(sam.pk)
+
+    assert (queue[str(first.pk)]["other_open"], queue[str(second.pk)]["other_open"]) == (2, 2)
+    assert [i["other_open"] for i in queue.values() if i["customer"]["name"] == "Bob Nguyen"] == [0]
+    assert [(i["conversation"], i["other_open"]) for i in sams] == [(str(mine.pk), 2)]
