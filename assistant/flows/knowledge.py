@@ -851,7 +851,8 @@ _FILLER = frozenset(_FILLER_WORDS.split())
 # --- what a product's own description says -----------------------------------------------------
 
 FEATURE_MIN_SCORE = 0.3
-_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+# A sentence ends at . ! or ? before a space or the end: "2.5-layer" stays inside one.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words of a question that say which fact is wanted, and the words a description uses for it.
 _FEATURE_WORDS = {
     "waterproof": ("water", "waterproof", "rain", "swim", "swimming", "resistant"),
@@ -894,7 +895,7 @@ def product_facts(*, description: str, question: str, name: str = "", k: int = 2
     when no sentence reaches FEATURE_MIN_SCORE: the description doesn't say."""
     from assistant.understanding import guard
 
-    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(description or "")]
+    sentences = [x.strip() for x in _SENTENCE_END.split(description or "") if x.strip()]
     # A description is shop data anyone with admin access (or an import) wrote: a sentence that
     # speaks to the assistant or the customer instead of describing the product is never quoted.
     sentences = [

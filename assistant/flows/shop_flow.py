@@ -339,9 +339,20 @@ def product_question(ctx: Ctx) -> None:
                 keep=(product.name,),
             )
             if asked is not None:
-                # "do they have an XS?": the options asked for, in stock or not.
-                wanted, have = asked
-                if have:
+                # "do they have an XS?": the options asked for, in stock or not, or never made.
+                wanted, have, made = asked
+                if not made:
+                    ctx.turn.say(
+                        _("%(product)s doesn't come in %(wanted)s.")
+                        % {"product": product.name, "wanted": wanted},
+                        keep=(product.name,),
+                    )
+                    if in_stock:
+                        ctx.turn.say(
+                            _("In stock: %(options)s.")
+                            % {"options": facts.comma_list(in_stock[:10])}
+                        )
+                elif have:
                     ctx.turn.say(
                         _("In stock in %(wanted)s: %(options)s.")
                         % {"wanted": wanted, "options": facts.comma_list(have[:10])}
@@ -414,9 +425,10 @@ _POINTS_AT = re.compile(
 )
 
 
-def _asked_options(ctx: Ctx, variants: list[Any]) -> tuple[str, list[str]] | None:
-    """The sizes and colours the question names ("in green in S"): how it said them, and the
-    labels of the variants in stock that have them. None when it names none."""
+def _asked_options(ctx: Ctx, variants: list[Any]) -> tuple[str, list[str], bool] | None:
+    """The sizes and colours the question names ("in green in S"): how it said them, the labels
+    of the variants in stock that have them, and whether any variant (in stock or not) has them
+    at all. None when it names none."""
     sizes = [s.lower() for s in ctx.ent.sizes]
     colours = [c.lower() for c in ctx.ent.colours]
     if not sizes and not colours:
@@ -430,7 +442,8 @@ def _asked_options(ctx: Ctx, variants: list[Any]) -> tuple[str, list[str]] | Non
 
     said = [" or ".join(c.title() for c in colours), " or ".join(s.upper() for s in sizes)]
     wanted = " / ".join(x for x in said if x)
-    return wanted, [v.label for v in variants if v.stock > 0 and v.label and has(v)]
+    made = any(has(v) for v in variants)
+    return wanted, [v.label for v in variants if v.stock > 0 and v.label and has(v)], made
 
 
 _JUST_PRICE = re.compile(

@@ -197,3 +197,11 @@ def test_a_word_names_the_item_called_so_before_a_compound_that_ends_with_it() -
         "my shirt is too big", "Waxed Overshirt"
     )
     assert item_score("the coat", "Packable Raincoat") >= ITEM_MATCH_MIN
+
+
+def test_a_quoted_sentence_is_never_cut_at_a_decimal_point() -> None:
+    description = "A 2.5-layer shell that keeps out rain. It packs into its own pocket."
+
+    assert knowledge.product_facts(description=description, question="is it waterproof?") == [
+        "A 2.5-layer shell that keeps out rain."
+    ]
