@@ -911,6 +911,8 @@ def test_the_same_customer_in_two_chats_shows_as_one_customer_with_another_chat(
     sams = selectors.mine_payload(sam.pk)
 
     assert (queue[str(first.pk)]["other_open"], queue[str(second.pk)]["other_open"]) == (2, 2)
-    bobs = [i for i in queue.values() if (i["customer"] or {}).get("name") == "Bob Nguyen"]
+    bobs = [
+        i for i in queue.values() if str(i["customer"] and i["customer"]["name"]) == "Bob Nguyen"
+    ]
     assert [i["other_open"] for i in bobs] == [0]
     assert [(i["conversation"], i["other_open"]) for i in sams] == [(str(mine.pk), 2)]
