@@ -578,9 +578,10 @@ def requeue_stale(*, now: dt.datetime | None = None) -> list[uuid.UUID]:
             continue
         events.requeued(user_id=user.pk, conversation_ids=agents[user.pk])
         if not selectors.agent_active_since(user_id=user.pk, since=deadline):
-            presence_set(user=user, state=Presence.AWAY, why="reply_timeout", chosen=False)
+            presence_set(user=user, state=Presence.AWAY, why="reply_timeout")
     if requeued:
-        queue_dispatch()
+        # Never straight back to the agent who left it unanswered.
+        queue_dispatch(avoid={pk: agent for agent, pks in agents.items() for pk in pks})
     return requeued
 
 
@@ -677,6 +678,9 @@ def presence_connect(*, user: User, now: dt.datetime | None = None) -> str:
     _require_role(user)
     with transaction.atomic():
         profile = _profile_lock(user)
+        if profile.presence != Presence.OFFLINE:
+            # Another desk of this agent is open (a second tab): it keeps what they chose.
+            return str(profile.presence)
         recent = profile.last_seen_at is not None and (now - profile.last_seen_at) <= dt.timedelta(
             seconds=settings.DESK_RECONNECT_GRACE_S
         )

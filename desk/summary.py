@@ -63,7 +63,7 @@ THREATS: dict[str, re.Pattern[str]] = {
     ),
     "regulator": re.compile(
         r"consumer (?:protection|rights)|trading standards|\bBBB\b|\bFTC\b|12315|消协|消费者协会|"
-        r"工商|投诉到",
+        r"工商局|市场监管|投诉到",
         re.I,
     ),
     "leave": re.compile(
@@ -79,8 +79,8 @@ DEADLINE = re.compile(
     r"christmas|\d{1,2}(?:st|nd|rd|th)?\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)|"
     r"\b(?:birthday|wedding|anniversary|party|trip|holiday|vacation|flight)\b|"
     r"\bin time for\b|\bneed (?:it|them|this) (?:by|before|for)\b|"
-    r"(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|这周|下周|月底|生日|婚礼|出差|旅行|之前(?:要|得|必须)?|"
-    r"赶得上|来得及",
+    r"(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|这周|下周|月底|生日|婚礼|出差|旅行|"
+    r"(?:号|日|天|周|月|点)(?:之前|以前|前)|赶得上|来得及",
     re.I,
 )
 

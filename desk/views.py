@@ -123,9 +123,9 @@ def ticket_answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 ORDER_ACTIONS = ("cancel", "swap", "address", "return")
-# The reason static/desk/desk.js sends with an agent's cancellation. It is stored, so it stays in
-# English whatever the agent's language, like the shop's other reasons; marked here so that the
-# customer's order page (`{% translate order.cancel_reason %}`) shows it translated.
+# The reason stored on an order an agent cancels, which the customer's order page shows
+# (`{% translate order.cancel_reason %}`, so translated). The reason the agent types is for the
+# team ("suspected fraud"): it goes in the audit trail, never to the customer.
 AGENT_CANCEL_REASON = gettext_noop("Cancelled by our team at the customer's request")
 
 
@@ -177,10 +177,21 @@ def _run_order_action(
     values)."""
     if action == "cancel":
         reason = body.get("reason")
+        told = reason.strip()[:300] if isinstance(reason, str) else ""
+        if not told:
+            raise TypeError  # the form asks for it
         order = order_services.order_cancel(
-            order_number=number,
-            reason=reason if isinstance(reason, str) else "",
+            order_number=number, reason=AGENT_CANCEL_REASON, actor=actor
+        )
+        order_services.audit_record(
             actor=actor,
+            subject_type="order",
+            subject_id=order.number,
+            action="order.cancel_reason",
+            field="cancel_reason",
+            to_value=AGENT_CANCEL_REASON,
+            note=told,
+            order=order,
         )
         return (_("Order %(number)s is cancelled.") % {"number": order.number}, "order_cancel", {})
     if action == "swap":

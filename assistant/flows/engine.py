@@ -405,6 +405,12 @@ def _quantity_change(ctx: Ctx, piece: str, label: str) -> str:
     question or a purchase (a purchase only when no order is meant)."""
     if not quantity_mod.asks_quantity(piece):
         return label
+    if (
+        label == "cancel_order"
+        and re.search(r"\b(orders?)\b", piece, re.I)
+        and not (quantity_mod.wanted_quantity(piece, 2) not in (None, 1))
+    ):
+        return label  # "cancel one of my orders": a cancellation
     if label in ("change_order", "cancel_order", "order_status", "out_of_scope", "small_talk"):
         return "change_order"
     if label in (nlu_intents.NOT_SURE, "product_question", "place_order") and (

@@ -624,7 +624,7 @@ _AUDIENCE = {
         re.I,
     ),
     "men": re.compile(r"\b(men'?s?|mens|man'?s|male|gents?|for him|boyfriend|husband|dad)\b", re.I),
-    "kids": re.compile(r"\b(kids?'?s?|child(ren)?'?s?|boys?'?|girls?'?|toddlers?|baby)\b", re.I),
+    "kids": re.compile(r"\b(kids?'?s?|child(ren)?'?s?|boys?'?|girls?'?|toddlers?)\b", re.I),
 }
 
 
@@ -872,7 +872,10 @@ _FEATURE_WORDS = {
 
 _NOT_PRODUCT_TEXT = re.compile(
     r"\b(ignore|instructions?|prompt|assistant|chatbot|bot|system|tell (?:the )?customers?|"
-    r"you must|every order|discount code|admin)\b",
+    r"you must|every order|discount|coupon|promo\w*|voucher|refund\w*|free of charge|admin|"
+    r"answer|reply|respond|say|offer\w*|when (?:someone|anyone|a customer|customers|people|"
+    r"a shopper|shoppers|you are) ask\w*|if (?:someone|anyone|a customer|you are) ask\w*)\b|"
+    r"\d+\s*%\s*off",
     re.I,
 )
 # Words of asking that say nothing about which fact is wanted ("tell me about the lantern").

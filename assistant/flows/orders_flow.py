@@ -98,9 +98,12 @@ def order_status(ctx: Ctx) -> None:
 # "my orders", "list my recent orders", "which of my orders are still pending", "my other
 # orders": a list, never the one newest order.
 _ORDERS_PLURAL = re.compile(
-    r"\b(orders|order history|purchases|(?:list|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?"
-    r"(?:my\s+)?(?:recent\s+|last\s+few\s+)?orders?|several orders?|last few|order list)\b|"
-    r"\b(?:other|rest of (?:my|the))\s+orders?\b",
+    r"\b(?:my|all(?: of)?(?: my)?|our|recent|previous|past|open|these|the last few|last few|"
+    r"several|which of (?:my|the))\s+(?:recent\s+|open\s+|other\s+)?orders\b|"
+    r"\b(order history|my purchases|(?:list|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?"
+    r"(?:my\s+)?(?:recent\s+|last\s+few\s+)?orders?|order list|the last few order)\b|"
+    r"\b(?:other|rest of (?:my|the))\s+orders?\b|\b(?:what|which|any)\s+orders\b|"
+    r"\borders\s+(?:do\s+)?(?:i|we)\s+(?:have|got)\b",
     re.I,
 )
 # A status the list is narrowed to, and the statuses it means.
@@ -457,19 +460,19 @@ def change(ctx: Ctx) -> None:
             start_task(ctx, "quantity", order, item_id=item.pk, quantity=quantity)
             propose(ctx)
             return
-    recipient = recipient_name(ctx)
-    if recipient is not None:
-        # "change the name on it to Alicia Martin, the address stays the same"
-        task = start_task(ctx, "address", order)
-        task.slots["address"] = {**order.shipping_address, "full_name": recipient}
-        propose(ctx)
-        return
     if (
         address_in(ctx.text, customer.full_name) is not None
         or written_address(ctx, customer.full_name) is not None
     ):
         # "can you change it to 55 River Rd, Eugene, OR 97401?"
         ask_address(ctx, start_task(ctx, "address", order), "")
+        return
+    recipient = recipient_name(ctx)
+    if recipient is not None:
+        # "change the name on it to Alicia Martin, the address stays the same"
+        task = start_task(ctx, "address", order)
+        task.slots["address"] = {**order.shipping_address, "full_name": recipient}
+        propose(ctx)
         return
     if ADDRESS_WORDS.search(ctx.text):
         task = start_task(ctx, "address", order)
@@ -507,6 +510,10 @@ _NEW_NAME = re.compile(
     r"(?:\bto|\bas|\bis|\bunder|\bname|改成|改为|换成|写成|写)\s*[:：]?\s*"
     r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}|[\u4e00-\u9fff]{2,4}(?=$|[\s,，。.!！?？]|地址))"
 )
+# The word for the recipient as written, English or Chinese: the new name follows it.
+_RECIPIENT_WRITTEN = re.compile(
+    r"\b(?:name|recipient|addressee|receiver)\b|收件人|收货人|名字|姓名", re.I
+)
 _NOT_A_NAME = re.compile(r"^(?:SD-|The\b|My\b|It\b|This\b|That\b)", re.I)
 
 
@@ -515,7 +522,12 @@ def recipient_name(ctx: Ctx) -> str | None:
     if not _RECIPIENT.search(ctx.text):
         return None
     written = ctx.message.text if ctx.message is not None else ctx.text
-    for match in _NEW_NAME.finditer(written):
+    said = _RECIPIENT_WRITTEN.search(written)
+    if said is None:
+        return None
+    if re.search(r"\b(my name is|i'?m|this is)\b", written[: said.start()], re.I):
+        return None  # "my name is Sarah Jones. Change the address…": who is writing
+    for match in _NEW_NAME.finditer(written, said.start()):
         name = match.group("name").strip()
         if _NOT_A_NAME.search(name) or any(ch.isdigit() for ch in name):
             continue

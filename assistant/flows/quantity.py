@@ -34,7 +34,7 @@ _TO = re.compile(
 # One fewer or one more than the order has.
 _LESS = re.compile(
     r"\b(?:remove|drop|take\s+(?:off|out)|delete|cancel|don'?t\s+(?:want|need))\s+(?:one|1)\s+"
-    r"(?:of\s+(?:the|them|those|these|my)|pair|piece)\b|\bone\s+(?:less|fewer)\b|"
+    r"(?:of\s+(?:the|them|those|these|my)(?!\s+orders?\b)|pair|piece)\b|\bone\s+(?:less|fewer)\b|"
     r"\btake\s+(?:one|1)\s+(?:of\s+(?:the\s+|my\s+)?\w+(?:\s+\w+)?\s+)?off\b|"
     r"\b(?:another|the\s+other)\s+(?:one|1)\s+(?:pieces?\s+)?(?:i\s+)?don'?t\s+want\b",
     re.I,
@@ -92,6 +92,25 @@ def quantity_target(text: str, order: Any) -> tuple[Any, int] | None:
         else:
             return None
     quantity = wanted_quantity(text, item.quantity)
-    if quantity is None:
+    if quantity is None or _names_an_option(text, item, quantity):
         return None
     return item, quantity
+
+
+def _names_an_option(text: str, item: Any, quantity: int) -> bool:
+    """ "change the shoes to 10", "the jeans to 32", "to 9.5": a size of the product, not a
+    quantity (the change flow reads it as an option)."""
+    if re.search(rf"\b{quantity}\.\d", text):
+        return True
+    from chatbot import selectors
+
+    values = {
+        str(value).strip().lower()
+        for variant in selectors.product_variants_for_bot(product_id=item.variant.product_id)
+        for value in variant.options.values()
+    }
+    return str(quantity) in values and not re.search(
+        r"\b(pairs?|pieces?|units?|of them|of those|instead of|only|just|quantity|qty)\b",
+        text,
+        re.I,
+    )

@@ -440,7 +440,7 @@ def _asked_options(ctx: Ctx, variants: list[Any]) -> tuple[str, list[str], bool]
         colour_ok = not colours or any(c in v for v in values for c in colours)
         return size_ok and colour_ok
 
-    said = [" or ".join(c.title() for c in colours), " or ".join(s.upper() for s in sizes)]
+    said = [" / ".join(c.title() for c in colours), " / ".join(s.upper() for s in sizes)]
     wanted = " / ".join(x for x in said if x)
     made = any(has(v) for v in variants)
     return wanted, [v.label for v in variants if v.stock > 0 and v.label and has(v)], made

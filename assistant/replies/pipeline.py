@@ -194,7 +194,11 @@ def _turn_for(*, question: Message, reply: Message) -> Turn:
     conversation's lock: a worker killed in between leaves neither, and two attempts can never
     both decide, so an action happens exactly once."""
     with transaction.atomic():
-        services.conversation_lock(question.conversation_id)
+        locked = services.conversation_lock(question.conversation_id)
+        if locked.status not in services.ASSISTANT_ANSWERS:
+            # An agent took the chat while this reply waited for the lock: deciding now could
+            # act (cancel an order) behind the agent's back. The agent answers.
+            raise _Silenced
         row = (
             Message.objects.filter(pk=reply.pk).values_list("metadata", "attempt", "state").first()
         )
@@ -209,7 +213,7 @@ def _turn_for(*, question: Message, reply: Message) -> Turn:
         else:
             with translation.override(django_language(question.conversation.language)):
                 turn = respond(message=question)
-                if turn.handoff and question.conversation.status == ConversationStatus.QUEUED:
+                if turn.handoff and locked.status == ConversationStatus.QUEUED:
                     _already_waiting(turn)
             metadata = {**(metadata if isinstance(metadata, dict) else {}), "turn": asdict(turn)}
             Message.objects.filter(pk=reply.pk).update(metadata=metadata, updated_at=timezone.now())

@@ -120,6 +120,7 @@
       late_parcel: gettext("Flagged a late parcel"),
       "execute:cancel": gettext("Cancelled an order"),
       "execute:swap": gettext("Changed an item"),
+      "execute:quantity": gettext("Changed a quantity"),
       "execute:address": gettext("Changed an address"),
       "execute:payment": gettext("Changed a payment method"),
       "execute:return": gettext("Opened a return"),
@@ -146,10 +147,8 @@
     customerSince: gettext("Customer since %(d)s"),
     cancel: gettext("Cancel order"),
     cancelConfirm: gettext("Cancel order %(n)s? The customer is refunded what they paid and told in the chat."),
-    cancelReasonLabel: gettext("Reason (kept on the order)"),
+    cancelReasonLabel: gettext("Reason (for the team: kept in the audit trail)"),
     cancelSubmit: gettext("Cancel the order"),
-    // Stored as the order's cancel reason and shown to the customer, so not in the agent's
-    // language: the order page translates it into the customer's (desk.views.AGENT_CANCEL_REASON).
     changeAddress: gettext("Change address"),
     startReturn: gettext("Start a return"),
     save: gettext("Save"),

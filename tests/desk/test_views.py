@@ -101,6 +101,10 @@ def test_the_customer_is_told_in_their_language_and_placeholders_mean_the_acted_
     )
 
     assert response.status_code == 200, response.content
+    acted.refresh_from_db()
+    # What the agent typed is for the team; the customer's order shows the shop's reason.
+    assert acted.cancel_reason == "Cancelled by our team at the customer's request"
+    assert acted.audit_events.filter(action="order.cancel_reason", note="Customer asked in chat")
     told = conversation.messages.filter(role="system").order_by("-seq").first()
     assert told is not None and told.text == f"Sam 已取消订单 {acted.number}。"
     conversation.refresh_from_db()
