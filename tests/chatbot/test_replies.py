@@ -280,3 +280,33 @@ def test_asking_for_a_human_queues_the_chat_with_a_reason(
     last = Message.objects.filter(conversation=conversation).order_by("-seq").first()
     assert last is not None and last.role == MessageRole.SYSTEM
     assert {"type": "status", "status": "queued"} in published
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_who_takes_a_queued_chat_mid_reply_is_never_overtaken(
+    conversation: Conversation,
+    model: FakeBackend,
+    order_in_status: OrderMaker,
+    alice: Customer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While queued the assistant answers; if an agent claims the chat while the reply waits for
+    the conversation's lock, nothing is decided (no cancellation) and the agent answers."""
+    order = order_in_status(alice)
+    services.conversation_request_handoff(conversation_id=conversation.pk)
+    question = _ask(conversation, f"cancel {order.number}, changed my mind")
+    real_lock = services.conversation_lock
+
+    def claimed_meanwhile(conversation_id: Any) -> Conversation:
+        Conversation.objects.filter(pk=conversation_id).update(status="agent")
+        return real_lock(conversation_id)
+
+    monkeypatch.setattr(services, "conversation_lock", claimed_meanwhile)
+
+    replies.reply_generate(customer_message_id=question.pk)
+
+    order.refresh_from_db()
+    conversation.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+    assert conversation.bot_state.get("pending") is None
+    assert not Message.objects.filter(conversation=conversation, role="bot").exclude(text="")
