@@ -624,16 +624,48 @@ def order_modify_quote(*, order: Order, changes: Sequence[ItemChange]) -> Quote:
         country=str(order.shipping_address.get("country", "US")),
         discount=order.discount_total,
     )
+    return _quote_against_paid(order, totals.grand_total)
+
+
+def _quote_against_paid(order: Order, new_total: Decimal) -> Quote:
+    """A change's quote: the new total, and for a paid order what to charge or refund."""
     paid = _net_paid(order)
     if paid <= 0:
-        return Quote(new_total=totals.grand_total)
-    diff = totals.grand_total - paid
+        return Quote(new_total=new_total)
+    diff = new_total - paid
     return Quote(
         charge=max(diff, Decimal("0")),
         refund=max(-diff, Decimal("0")),
-        new_total=totals.grand_total,
+        new_total=new_total,
         paid=True,
     )
+
+
+def _settle_difference(
+    *, order: Order, quote: Quote, method: PaymentMethod | None, actor: Actor
+) -> Payment | None:
+    """Charge or refund a change's price difference (to `method`, else the methods that paid),
+    audited."""
+    payment: Payment | None = None
+    if quote.charge:
+        payment = _charge(order=order, amount=quote.charge, method=method)
+    elif quote.refund:
+        if method is not None:
+            payment = _refund(order=order, amount=quote.refund, method=method)
+        else:
+            payment = next(iter(_refund_paid(order=order, amount=quote.refund)), None)
+    if payment is not None:
+        audit_record(
+            actor=actor,
+            subject_type="order",
+            subject_id=order.number,
+            action=f"order.price_difference.{payment.kind}",
+            field="payment",
+            to_value=f"{payment.amount} {order.currency}",
+            note=payment.method.label if payment.method else "",
+            order=order,
+        )
+    return payment
 
 
 @dataclass(frozen=True)
@@ -682,25 +714,7 @@ def order_modify_items(
             order=order,
         )
     _recompute_totals(order)
-    payment: Payment | None = None
-    if quote.charge:
-        payment = _charge(order=order, amount=quote.charge, method=method)
-    elif quote.refund:
-        if method is not None:
-            payment = _refund(order=order, amount=quote.refund, method=method)
-        else:
-            payment = next(iter(_refund_paid(order=order, amount=quote.refund)), None)
-    if payment is not None:
-        audit_record(
-            actor=actor,
-            subject_type="order",
-            subject_id=order.number,
-            action=f"order.price_difference.{payment.kind}",
-            field="payment",
-            to_value=f"{payment.amount} {order.currency}",
-            note=payment.method.label if payment.method else "",
-            order=order,
-        )
+    payment = _settle_difference(order=order, quote=quote, method=method, actor=actor)
     return ModifyResult(order=order, quote=quote, payment=payment)
 
 
@@ -738,16 +752,7 @@ def order_quantity_quote(*, order: Order, order_item_id: int, quantity: int) -> 
         country=str(order.shipping_address.get("country", "US")),
         discount=order.discount_total,
     )
-    paid = _net_paid(order)
-    if paid <= 0:
-        return Quote(new_total=totals.grand_total)
-    diff = totals.grand_total - paid
-    return Quote(
-        charge=max(diff, Decimal("0")),
-        refund=max(-diff, Decimal("0")),
-        new_total=totals.grand_total,
-        paid=True,
-    )
+    return _quote_against_paid(order, totals.grand_total)
 
 
 @transaction.atomic
@@ -792,25 +797,7 @@ def order_change_quantity(
         order=order,
     )
     _recompute_totals(order)
-    payment: Payment | None = None
-    if quote.charge:
-        payment = _charge(order=order, amount=quote.charge, method=method)
-    elif quote.refund:
-        if method is not None:
-            payment = _refund(order=order, amount=quote.refund, method=method)
-        else:
-            payment = next(iter(_refund_paid(order=order, amount=quote.refund)), None)
-    if payment is not None:
-        audit_record(
-            actor=actor,
-            subject_type="order",
-            subject_id=order.number,
-            action=f"order.price_difference.{payment.kind}",
-            field="payment",
-            to_value=f"{payment.amount} {order.currency}",
-            note=payment.method.label if payment.method else "",
-            order=order,
-        )
+    payment = _settle_difference(order=order, quote=quote, method=method, actor=actor)
     return ModifyResult(order=order, quote=quote, payment=payment)
 
 
