@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -206,11 +207,15 @@ class PaymentMethod(models.Model):
 
     @property
     def label(self) -> str:
+        """The method as a customer or agent reads it, in the active language."""
         if self.kind == PaymentMethodKind.CARD:
-            return f"{self.card_brand} ending {self.card_last4}"
+            return gettext("%(brand)s ending %(last4)s") % {
+                "brand": self.card_brand,
+                "last4": self.card_last4,
+            }
         if self.kind == PaymentMethodKind.PAYPAL:
             return f"PayPal ({self.paypal_email})"
-        return f"Gift card ending {self.gift_card_last4 or '----'}"
+        return gettext("Gift card ending %(last4)s") % {"last4": self.gift_card_last4 or "----"}
 
 
 class OrderStatus(models.TextChoices):

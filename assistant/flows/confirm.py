@@ -435,6 +435,18 @@ def answer_pending(ctx: Ctx) -> bool:
             return True
     if (
         action is None
+        and answer != "yes"
+        and not bare_no(ctx.text)
+        and _side_question(ctx, pending)
+    ):
+        # "wait, how long do refunds take?": answered from the help center, and the
+        # confirmation stays open with its buttons; nothing was changed.
+        ctx.turn.intent = f"{pending.action}:side_question"
+        ctx.turn.say(_("Your request above is still waiting: shall I go ahead with it?"))
+        ctx.turn.confirm(pending.id, *buttons(pending.action))
+        return True
+    if (
+        action is None
         and answer == "yes"
         and _CORRECTION.search(ctx.text)
         and (state.task is None or state.task.name not in ("swap", "return", "place_order"))
@@ -459,24 +471,39 @@ def answer_pending(ctx: Ctx) -> bool:
         state.pending = None
         task = state.task
         ctx.turn.intent = f"{task.name}:correct"
-        if "variant_id" in task.slots:
-            # "no, the black one": the options it doesn't name stay as they were.
-            task.slots["previous_variant_id"] = task.slots["variant_id"]
-        for key in ("variant_id", "variant_label"):
-            task.slots.pop(key, None)
         lines = task.slots.get("lines") or []
-        if lines and ctx.customer is not None and task.order:
-            from assistant.flows import items as items_mod
+        current = (
+            selectors.order_for_bot(customer=ctx.customer, number=task.order)
+            if lines and ctx.customer is not None and task.order
+            else None
+        )
+        from assistant.flows import items as items_mod
 
-            current = selectors.order_for_bot(customer=ctx.customer, number=task.order)
-            by_id = {i.pk: i for i in current.items.all()} if current else {}
-            named = items_mod.named_items(ctx.text, [by_id[line["item_id"]] for line in lines])
-            for line in lines:
-                if len(lines) == 1 or by_id.get(line["item_id"]) in named:
-                    line["variant_id"], line["variant_label"] = None, ""
-                    task.slots["asking_item"] = line["item_id"]
-        if ctx.ent.quantity:
-            task.slots["quantity"] = ctx.ent.quantity
+        by_id = {i.pk: i for i in current.items.all()} if current else {}
+        if (
+            task.name == "return"
+            and current is not None
+            and ctx.ent.quantity
+            and not (ctx.ent.colours or ctx.ent.sizes)
+        ):
+            # "only one of them, not two": how many, and nothing else about the lines.
+            from assistant.flows.orders_flow import left_to_return
+
+            items_mod.requantify(ctx.text, lines, by_id, left_to_return(current))
+        else:
+            if "variant_id" in task.slots:
+                # "no, the black one": the options it doesn't name stay as they were.
+                task.slots["previous_variant_id"] = task.slots["variant_id"]
+            for key in ("variant_id", "variant_label"):
+                task.slots.pop(key, None)
+            if current is not None:
+                named = items_mod.named_items(ctx.text, [by_id[line["item_id"]] for line in lines])
+                for line in lines:
+                    if len(lines) == 1 or by_id.get(line["item_id"]) in named:
+                        line["variant_id"], line["variant_label"] = None, ""
+                        task.slots["asking_item"] = line["item_id"]
+            if ctx.ent.quantity:
+                task.slots["quantity"] = ctx.ent.quantity
         customer = ctx.customer
         if customer is None:
             return False
@@ -501,6 +528,10 @@ def answer_pending(ctx: Ctx) -> bool:
     ctx.turn.intent = f"confirm:{answer}"
     if answer == "no":
         state.task = None
+        if action is None and not bare_no(ctx.text) and _asks_something_else(ctx, pending):
+            # "never mind, I'd rather talk to a person": the no, and then the new request.
+            ctx.turn.say(_("OK, I haven't changed anything."))
+            return False
         ctx.turn.say(_("OK, I haven't changed anything. Anything else I can help with?"))
         return True
     if pending.expired():
@@ -510,6 +541,71 @@ def answer_pending(ctx: Ctx) -> bool:
         return True
     execute(ctx, pending)
     return True
+
+
+_QUESTION = re.compile(
+    r"\?|^\W*(how|what|when|where|which|who|why|is|are|do|does|did|can|could|will|would|"
+    r"should|if)\b",
+    re.IGNORECASE,
+)
+# Intents that ask for something to be done, or for a person: never a side question.
+_REQUESTS = frozenset(
+    ["cancel_order", "change_order", "place_order", "human_agent", "complaint", "greeting",
+     "thanks", "goodbye"]
+)  # fmt: skip
+
+
+def _side_question(ctx: Ctx, pending: Pending) -> bool:
+    """Whether the message is a question about the shop's policies asked while a confirmation
+    waits ("hang on, how long till the money is back?"), and the help center answered it. Such
+    a question never sets the request aside; one that names another order, asks for a person
+    or asks for something to be done does (the caller's path)."""
+    from assistant.flows.context import answer_from_help
+    from assistant.understanding import intents as nlu_intents
+
+    if not _QUESTION.search(ctx.text) or pending.expired():
+        return False
+    if any(n.upper() != (pending.order or "").upper() for n in ctx.ent.order_numbers):
+        return False
+    from assistant.flows.engine import ACTION_INTENT  # the engine imports us
+
+    prediction = nlu_intents.classify(ctx.text)
+    # "if I cancel, how long until the money is back?" asks about the request waiting, which
+    # is no new request.
+    about_this = prediction.label == ACTION_INTENT.get(pending.action) and "?" in ctx.text
+    if prediction.is_sure and prediction.label in _REQUESTS and not about_this:
+        return False
+    # Asked while this action waits, the question is most likely about it: among the close
+    # passages, one about the action comes first ("how long until the money is back?" while a
+    # cancellation waits is the cancellation's refund, not a late refund's).
+    about = _ACTION_TOPIC.get(pending.action)
+    return answer_from_help(ctx, fallback=False, prefer=re.compile(about, re.I) if about else None)
+
+
+_ACTION_TOPIC = {
+    "cancel": r"cancel",
+    "return": r"return",
+    "swap": r"chang",
+    "quantity": r"chang",
+    "address": r"address",
+    "payment": r"pay",
+}
+
+
+def _asks_something_else(ctx: Ctx, pending: Pending) -> bool:
+    """Whether a no to a confirmation goes on to ask for something else: a person, or another
+    kind of request the classifier is sure of."""
+    from assistant.flows.engine import ACTION_INTENT  # the engine imports us
+    from assistant.understanding import intents as nlu_intents
+
+    prediction = nlu_intents.classify(ctx.text)
+    return prediction.is_sure and (
+        prediction.label == "human_agent"
+        or (
+            prediction.label in ACTION_INTENT.values()
+            and prediction.label != ACTION_INTENT.get(pending.action)
+        )
+    )
 
 
 def _changed_mind(ctx: Ctx) -> bool:

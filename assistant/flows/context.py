@@ -49,6 +49,7 @@ class Ctx:
     known_orders: list[references.OrderFacts] | None = None
     # The reply before asked which of the listed orders was meant: "it" is one of them.
     asked_which: bool = False
+    asked_text: str | None = None  # the request the reply before asked "which order?" about
 
     @property
     def customer(self) -> Customer | None:
@@ -261,6 +262,7 @@ def resolve_order(
                 ctx.turn.say(_order_line(order))
             state.listed_orders = [o.number for o in found[:5]]
             state.asked_which = True
+            state.asked_text = ctx.text
             ctx.turn.chips(*[o.number for o in found[:5]])
             return None
     if OTHER.search(ctx.text) and state.listed_orders:
@@ -291,6 +293,7 @@ def resolve_order(
         ctx.turn.say(_order_line(order))
     state.listed_orders = [o.number for o in candidates[:5]]
     state.asked_which = True
+    state.asked_text = ctx.text
     ctx.turn.chips(*[o.number for o in candidates[:5]])
     return None
 
@@ -366,6 +369,8 @@ def offer_orders(ctx: Ctx, customer: Customer, want: Callable[[Order], bool] | N
 
 def start_task(ctx: Ctx, name: str, order: Order | None, **slots: Any) -> Task:
     task = Task(name=name, order=order.number if order else None, slots=dict(slots))
+    if name in ("return", "swap"):
+        task.slots.setdefault("first_text", ctx.text)  # read again once the items are known
     ctx.state.task = task
     return task
 
@@ -376,15 +381,32 @@ def start_task(ctx: Ctx, name: str, order: Order | None, **slots: Any) -> Task:
 def help_link(ctx: Ctx, slug: str) -> None:
     from django.urls import reverse
 
-    article = selectors_help_title(slug)
-    if article:
-        ctx.turn.link(article, reverse("shop:help_article", args=[slug]))
+    found = help_article_in_reply_language(slug)
+    if found:
+        title, slug = found
+        ctx.turn.link(title, reverse("shop:help_article", args=[slug]))
 
 
-def selectors_help_title(slug: str) -> str | None:
+def help_article_in_reply_language(slug: str) -> tuple[str, str] | None:
+    """(title, slug) of the article `slug`, or of its published translation into the language
+    the reply is written in: a Chinese reply links the Chinese page, under its Chinese title."""
+    from django.utils import translation
+
     from orders.selectors import help_article_list
 
-    return help_article_list().filter(slug=slug).values_list("title", flat=True).first()
+    article = help_article_list().filter(slug=slug).first()
+    if article is None:
+        return None
+    if (translation.get_language() or "").lower().startswith("zh"):
+        translated = (
+            help_article_list()
+            .filter(translation_of=article, language__istartswith="zh")
+            .values_list("title", "slug")
+            .first()
+        )
+        if translated:
+            return translated
+    return article.title, article.slug
 
 
 def answer_from_help(

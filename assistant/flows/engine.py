@@ -77,7 +77,7 @@ from assistant.understanding import intents as nlu_intents
 from assistant.understanding.entities import ProductMatch
 from assistant.understanding.entities import normalize as nlu_entities_normalize
 from chatbot import selectors, services
-from chatbot.models import Conversation, Message
+from chatbot.models import Conversation, ConversationStatus, Message
 
 MAX_NOT_SURE = 2
 
@@ -130,6 +130,7 @@ def respond(*, message: Message) -> Turn:
         )
         # Whether the reply before asked "which order?": read once, then cleared for this turn.
         ctx.asked_which, state.asked_which = state.asked_which, False
+        ctx.asked_text, state.asked_text = state.asked_text, None
         _turn(ctx)
         services.conversation_save_bot_state(conversation=conversation, state=state.dump())
     return ctx.turn
@@ -466,7 +467,7 @@ def _one_task(
                     flags=re.I,
                 ),
             )
-            goes_on = bare_number or (same_order and (
+            goes_on = bare_number or _fragment(ctx, piece, previous.label) or (same_order and (
                 (previous.label in _TASKS
                     and (label in (previous.label, *shopping, "change_order", "payment_issue",
                                    "complaint", "small_talk")
@@ -488,6 +489,30 @@ def _one_task(
         out_pieces.append(piece)
         out_predictions.append(prediction)
     return out_pieces, out_predictions
+
+
+_FRAGMENT_FILLER = re.compile(
+    r"\b(and|also|then|so|in total|total|altogether|exactly|roughly|about|was|is|it|that|"
+    r"this|were|the|money|please|pls)\b",
+    re.IGNORECASE,
+)
+_FRAGMENT_QUESTION = re.compile(
+    r"\b(how (much|many|long)|when|which one|what time|what date)\b", re.I
+)
+
+
+def _fragment(ctx: Ctx, piece: str, previous: str) -> bool:
+    """ "…which card was charged? and how much?": a question word or two with nothing of its
+    own (no order, no product) asks about what the piece before it is about."""
+    if previous in ("greeting", "thanks", "goodbye", "small_talk") or not _FRAGMENT_QUESTION.search(
+        piece
+    ):
+        return False
+    words = re.findall(r"[^\W\d_]+", _FRAGMENT_FILLER.sub(" ", piece))
+    found = entities(piece, ctx.customer)
+    # (a near match is no product: "charged how much" is not about a charger)
+    named = [p for p in found.products if p.score >= 0.6]
+    return len(words) <= 3 and not (found.order_numbers or named)
 
 
 def _payment_change(ctx: Ctx, text: str) -> bool:
@@ -545,6 +570,7 @@ def _order_fact_question(ctx: Ctx) -> bool:
             )
         method = order.payment_method.label if order.payment_method else ""
         ctx.turn.say(said % {"number": order.number, "method": method}, keep=(order.number,))
+        reply_facts.money_record(ctx.turn, order)  # "which card was charged, and how much?"
     else:
         reply_facts.shipping_address(ctx.turn, order)
     ctx.state.focus_order = order.number
@@ -802,7 +828,29 @@ def _pick_from_list(ctx: Ctx, text: str, prediction: nlu_intents.Prediction) -> 
     with that order. None when the message doesn't pick one (or asks for something else)."""
     state = ctx.state
     customer = ctx.customer
-    if not state.listed_orders or customer is None or ctx.ent.order_numbers:
+    if not state.listed_orders or customer is None:
+        return None
+    if ctx.ent.order_numbers:
+        # "yes, SD-100310, the one with the shirts" right after "which order would you like to
+        # return?": the answer, unless it asks for another thing to be done with it.
+        named = {n.upper() for n in ctx.ent.order_numbers}
+        shown = {n.upper() for n in state.listed_orders}
+        asks_other = (
+            prediction.is_sure
+            and prediction.label in _ORDER_INTENTS - {"order_status", "track_shipment"}
+            and prediction.label != state.last_intent
+            and prediction.confidence >= 0.6
+        )
+        if (
+            ctx.asked_which
+            and len(named) == 1
+            and named <= shown
+            and state.last_intent in _ORDER_INTENTS
+            and not asks_other
+        ):
+            state.focus_order = next(iter(named))
+            _with_request_asked(ctx)
+            return state.last_intent
         return None
     if prediction.is_sure and prediction.label in _ORDER_INTENTS and prediction.confidence >= 0.6:
         # "cancel the second one": that request, on the order it picks (resolve_order).
@@ -812,6 +860,8 @@ def _pick_from_list(ctx: Ctx, text: str, prediction: nlu_intents.Prediction) -> 
     if ref.unique is None or ref.how == "recent":
         return None
     state.focus_order = ref.unique
+    if ctx.asked_which:
+        _with_request_asked(ctx)
     ctx.ent = dataclasses.replace(ctx.ent, order_numbers=(ref.unique,))
     if ctx.understood is not None:
         # A pick, not a new request: the classifier's reading of "the green one" goes.
@@ -819,6 +869,13 @@ def _pick_from_list(ctx: Ctx, text: str, prediction: nlu_intents.Prediction) -> 
         ctx.understood = dataclasses.replace(ctx.understood, acts=(*kept, acts.Act("select")))
         ctx.turn.acts = ctx.understood.labels()
     return state.last_intent or "order_status"
+
+
+def _with_request_asked(ctx: Ctx) -> None:
+    """The answer to "which order?" read together with the request that asked it: "I'd like to
+    exchange both for an M" then "SD-100310" is an exchange of both for an M on SD-100310."""
+    if ctx.asked_text and ctx.asked_text not in ctx.text:
+        ctx.text = f"{ctx.asked_text} {ctx.text}"
 
 
 _FOLLOW_UP = re.compile(
@@ -948,9 +1005,19 @@ def _greeting(ctx: Ctx) -> None:
         }
     else:
         said = _("Hi! I'm the %(shop)s assistant. %(capabilities)s") % values
+    if _queued(ctx):
+        # "hello?" while waiting for a person: where they stand, not a fresh welcome.
+        said = _(
+            "You're already waiting for our team, and they'll see this whole chat when they "
+            "join. Meanwhile I'm still here. %(capabilities)s"
+        ) % {"capabilities": capabilities()}
     ctx.turn.say(said)
     ctx.turn.chips(*menu())
-    ctx.turn.llm_ok = True
+    ctx.turn.llm_ok = not _queued(ctx)
+
+
+def _queued(ctx: Ctx) -> bool:
+    return ctx.conversation.status == ConversationStatus.QUEUED
 
 
 def _thanks(ctx: Ctx) -> None:
@@ -997,7 +1064,7 @@ def _out_of_scope(ctx: Ctx) -> None:
 
 
 def _human(ctx: Ctx) -> None:
-    handoff(ctx, "requested", _("Of course."))
+    handoff(ctx, "requested", _("Of course."))  # while queued: pipeline._already_waiting
 
 
 # A complaint that warrants a person now: anger, a threat, a dispute, or a demand for one.

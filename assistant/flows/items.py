@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from assistant.understanding.entities import extract
+
 _ALL = re.compile(
     r"\b(all( of)?( it| them| the items?| my items)?|everything|every (item|thing)|the whole "
     r"(order|thing|lot)|both|entire order)\b",
@@ -153,7 +155,34 @@ def pick(text: str, items: Sequence[Any]) -> Picked:
         for item in chosen:
             if item.quantity > 1:
                 quantities[item.pk] = 1
+    elif len(chosen) == 1 and chosen[0].quantity > 1:
+        # "return 1 of the chairs", "退一把": a stated number under the line's is that many.
+        stated = extract(text).quantity
+        if stated is not None and stated < chosen[0].quantity:
+            quantities[chosen[0].pk] = stated
     return Picked(items=chosen, quantities=quantities, how=how)
+
+
+def requantify(
+    text: str, lines: list[dict[str, Any]], items: dict[int, Any], left: dict[int, int]
+) -> bool:
+    """A correction of how many ("only one", "just 2 of them", "数量改成1") applied to the task's
+    lines: the line it names, or the only one. True when a quantity changed."""
+    stated = extract(text).quantity
+    if stated is None or not lines:
+        return False
+    named = named_items(
+        text, [items[line["item_id"]] for line in lines if line["item_id"] in items]
+    )
+    targets = [line for line in lines if len(lines) == 1 or items.get(line["item_id"]) in named]
+    if len(targets) != 1:
+        return False
+    line = targets[0]
+    most = left.get(line["item_id"], int(line["quantity"]))
+    if not 0 < stated <= most or stated == int(line["quantity"]):
+        return False
+    line["quantity"] = stated
+    return True
 
 
 def restrict(text: str, chosen: Sequence[Any]) -> list[Any] | None:
@@ -210,9 +239,18 @@ def names_value(text: str, value: str) -> bool:
     return _names_value(_fold(text), _fold(value))
 
 
+_NOT_OPTION = re.compile(
+    r"\b(?:not|rather than|instead of)\s+(?:the\s+|a\s+|an\s+|in\s+)?(?:size\s+)?[\w/.-]+",
+    re.IGNORECASE,
+)
+
+
 def target_variant(text: str, variants: Sequence[Any], current: Any) -> Any | None:
     """The in-stock variant the text asks for instead of `current`: the values named after a
     pivot word ("for the white one") count most, values kept from `current` break ties."""
+    # "make that XL not L", "black rather than the navy": an option named after "not" is the
+    # one they don't want.
+    text = _NOT_OPTION.sub(" ", text)
     pivot = None
     for m in _PIVOT.finditer(text):
         if any(

@@ -391,8 +391,18 @@ def _refuse_status(ctx: Ctx, order: Order, what: str) -> None:
             )
             % values
         )
+    elif what == "cancel" and order.status == OrderStatus.CANCELLED:
+        ctx.turn.say(_("Order %(number)s is already cancelled.") % values, keep=(order.number,))
+        facts.cancellation(ctx.turn, order)
     elif what == "cancel":
         ctx.turn.say(_("Order %(number)s is %(status)s, so I can't cancel it.") % values)
+    elif order.status == OrderStatus.CANCELLED:  # "return"
+        if _REFUND_STATUS.search(ctx.text) or _MONEY_BACK.search(ctx.text):
+            said = _("Order %(number)s was cancelled.")  # "did I get my money back for it?"
+        else:
+            said = _("Order %(number)s was cancelled, so there is nothing to return.")
+        ctx.turn.say(said % values, keep=(order.number,))
+        facts.cancellation(ctx.turn, order)
     else:  # "return"
         ctx.turn.say(_("Order %(number)s is %(status)s, so I can't return it.") % values)
     ctx.state.task = None
@@ -862,7 +872,7 @@ def swap_fill(ctx: Ctx, task: Task, order: Order) -> None:
     propose(ctx)
 
 
-def _left_to_return(order: Order) -> dict[int, int]:
+def left_to_return(order: Order) -> dict[int, int]:
     from orders.services import _returned_quantities
 
     already = _returned_quantities(order)
@@ -876,7 +886,7 @@ def choose_lines(
     if task.slots.get("lines"):
         return list(task.slots["lines"])
     items = list(order.items.all())
-    left = _left_to_return(order) if purpose == "return" else {i.pk: i.quantity for i in items}
+    left = left_to_return(order) if purpose == "return" else {i.pk: i.quantity for i in items}
     items = [i for i in items if left.get(i.pk, 0) > 0]
     if not items:
         ctx.turn.say(
@@ -926,7 +936,11 @@ def choose_lines(
         for i in picked.items
     ]
     task.slots["lines"] = lines
-    task.slots["first_text"] = ctx.text
+    # What the customer said when the request began ("exchange it for a medium") and now
+    # ("it's the jacket from SD-100036"): an option named in either is the one they want.
+    task.slots["first_text"] = " ".join(
+        dict.fromkeys([task.slots.get("first_text", ""), ctx.text])
+    ).strip()
     return lines
 
 
@@ -995,10 +1009,11 @@ def fill_targets(ctx: Ctx, task: Task, order: Order, *, exchange: bool) -> bool:
         ctx.turn.say(
             lead
             + _(
-                "Which option of %(product)s would you like instead of %(current)s? "
-                "In stock: %(options)s."
+                "Which option of %(product)s on order %(number)s would you like instead of "
+                "%(current)s? In stock: %(options)s."
             )
             % {
+                "number": order.number,
                 "product": item.product_name,
                 "current": item.variant_label,
                 "options": "; ".join(
@@ -1179,7 +1194,9 @@ def _names_value(text: str, value: str) -> bool:
         return True
     if len(v) <= 2 and not v.isdigit():
         if re.search(
-            rf"(?:\b(?:size|an?|in|to|for|the|one|and)\s+|^\W*|[,/&+]\s*){re.escape(v)}\b", text
+            rf"(?:\b(?:size|an?|in|to|for|the|one|and|that|it|make|want|need|prefer|into|with|"
+            rf"be|get|take)\s+|^\W*|[,/&+]\s*){re.escape(v)}\b",
+            text,
         ):
             return True
     elif re.search(rf"(?<![\w.-]){re.escape(v)}(?![\w-]|\.\d)", text):
@@ -1230,9 +1247,14 @@ RETURN_REASONS = {
     r"leak|"
     r"won'?t (turn|switch|power|charge|work)|(doesn'?t|does not) (turn|power) on|"
     r"doesn'?t work|not working|"
-    r"stopped working|don'?t work|do not work|does not work|isn'?t working|aren'?t working|dead",
+    r"stopped working|don'?t work|do not work|does not work|isn'?t working|aren'?t working|dead|"
+    r"snapped|shattered|smashed|bent\b|\bsplit|(came|comes|coming|fell|falls|falling) apart|"
+    r"fad(ed|ing)|out of shape|warped|peel(s|ed|ing)|fray(ed|ing)|unravel|\bholes?\b|"
+    r"pilling|missing (parts?|pieces?|screws?)|parts? missing|"
+    r"won'?t (light|open|close|zip|start|stay|hold|connect|pair)",
     "wrong_item": r"wrong (item|product|size|colou?r|one)|not what i ordered|sent me the wrong",
-    "not_as_described": r"not as described|not as pictured|(doesn'?t|does not) (look|match)|"
+    "not_as_described": r"not as described|not as pictured|(doesn'?t|does not|don'?t|do not) "
+    r"(look|match)|"
     r"different from|(looks?|colou?rs?|it)\b.{0,30}\b(different|nothing like|not like|off)\b.{0,20}"
     r"\b(photos?|pictures?|images?|website|listing)|(photos?|pictures?|listing).{0,20}"
     r"\b(misleading|wrong|different)|"
@@ -1303,9 +1325,35 @@ def return_kind_switch(ctx: Ctx, task: Task) -> bool:
 _REFUND_STATUS = re.compile(
     r"\b(refund|return)\b.{0,30}\b(status|yet|where|when|update|arrived|received|processed|"
     r"stage|step|progress|going)\b|"
+    # "did the replacement from my exchange ever ship?", "has my exchange gone out yet?"
+    r"\b(exchange|replacement)\b.{0,40}\b(status|yet|ever|update|ship(ped)?|sent|arrived?|"
+    r"go(ne)? out|went out|received)\b|"
+    r"\b(did|has|have|was|were)\b.{0,30}\b(exchange|replacement)\b.{0,30}\b(ship|sent|go|come|arrive)|"
     r"\b(where|when|status)\b.{0,30}\b(refund|my return|money)\b|\bget my money\b",
     re.IGNORECASE,
 )
+_MONEY_BACK = re.compile(
+    r"\b(money|refund\w*)\b.{0,20}\b(back|refunded|returns?|returned|paid|come|came|go|went|"
+    r"credited|show(ed)? up)\b|"
+    r"\b(got|get|received?|see)\b.{0,25}\b(money|refund)\b",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(
+    r"\?|\b(yet|did|has|have|was|were|when|where|status|no)\s*\??$|\b(yet|did|has|have|was|were)\b",
+    re.I,
+)
+
+
+def asks_refund_status(text: str) -> bool:
+    """ "Where's my refund?", "did the money for the trousers I sent back come through?",
+    "退款到账了吗": a question about a refund on record, not a request for a new one."""
+    if _REFUND_STATUS.search(text):
+        return True
+    if re.fullmatch(r"\W*(where('?s| is)?\s+)?my refunds?\W*", text, re.I):
+        return True
+    return bool(_MONEY_BACK.search(text) and _ASKING.search(text))
+
+
 # Shown with _(), read with `refund_method_chip`.
 REFUND_METHOD_CHIPS = {
     gettext_noop("Original payment method"): "original",
@@ -1333,8 +1381,19 @@ def returns(ctx: Ctx, *, exchange: bool = False) -> None:
     customer = need_customer(ctx)
     if customer is None:
         return
-    if _REFUND_STATUS.search(ctx.text) and not ctx.ent.order_numbers:
-        returns = selectors.returns_for_bot(customer=customer)
+    if asks_refund_status(ctx.text) and not ctx.ent.order_numbers:
+        returns = selectors.returns_for_bot(customer=customer, limit=10)
+        # "the black running shoes I sent back": the returns of the items it names, if any.
+        named = [
+            rma
+            for rma in returns
+            if items_mod.named_items(ctx.text, [line.order_item for line in rma.items.all()])
+        ]
+        if re.search(r"\b(exchange|replacement)\b", ctx.text, re.I):
+            named = [r for r in named or returns if r.kind == "exchange"] or named
+        elif re.search(r"\b(refund\w*|money)\b", ctx.text, re.I):
+            named = [r for r in named or returns if r.kind == "return"] or named
+        returns = named or returns[:2]
         if returns:
             ctx.turn.tools.append("return_status")
             for rma in returns[:2]:
@@ -1355,7 +1414,7 @@ def returns(ctx: Ctx, *, exchange: bool = False) -> None:
     )
     if order is None:
         return
-    starting = not _REFUND_STATUS.search(ctx.text) and any(_left_to_return(order).values())
+    starting = not asks_refund_status(ctx.text) and any(left_to_return(order).values())
     if (
         order.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED)
         and order.returns.exists()
@@ -1426,7 +1485,10 @@ def return_fill(ctx: Ctx, task: Task, order: Order) -> None:
         else:
             names = _names_of(order, lines)
             task.asking = "reason"
-            ctx.turn.say(_("What's the reason for returning the %(names)s?") % {"names": names})
+            ctx.turn.say(
+                _("What's the reason for returning the %(names)s from order %(number)s?")
+                % {"names": names, "number": order.number}
+            )
             ctx.turn.chips(*[_(chip) for chip in REASON_CHIPS])
             return
     if task.slots.get("refused_method"):

@@ -26,6 +26,7 @@ from assistant.flows.orders_flow import (
     ask_payment,
     cancel_reason_from,
     change_chip,
+    left_to_return,
     note_payment_method,
     parse_address,
     payment_methods_named,
@@ -65,6 +66,15 @@ _HOLD = re.compile(
     r"\W*(no+,?\s*|um+,?\s*|oh,?\s*|hmm+,?\s*)?(wait|hold on|hang on|one (sec|second|moment|min)|"
     r"just a (sec|second|moment|min)|give me a (sec|second|moment|min)|let me (check|think))"
     r"([\s,.!]*(wait|hold on|hang on|a (sec|second|moment|minute)|please|pls))*\W*"
+)
+_CORRECTING = re.compile(
+    r"\b(not|actually|sorry|meant|instead|rather|wrong (one|item)|other one|my (mistake|bad))\b",
+    re.IGNORECASE,
+)
+# "not the throw blanket", "not those sandals": up to four words after the "not".
+_NOT_ITEM = re.compile(
+    r"\bnot\s+(?:the\s+|my\s+|those\s+|that\s+|these\s+)?(?:[\w'-]+(?:\s+|(?=[,.;!?]|$))){1,4}",
+    re.IGNORECASE,
 )
 SURE_TO_SWITCH = 0.6  # an intent this sure abandons the task being filled in
 
@@ -159,6 +169,57 @@ def fill_task(ctx: Ctx) -> bool:
             keep_ids = {i.pk for i in kept}
             lines = task.slots["lines"]
             task.slots["lines"] = [line for line in lines if line["item_id"] in keep_ids]
+    if (
+        task.name in ("return", "swap")
+        and order is not None
+        and task.slots.get("lines")
+        and _CORRECTING.search(text)
+    ):
+        # "not the sandals, sorry, it's the runners": other items of the order than the ones
+        # chosen, named as a correction, are the items; the rest of the request stays.
+        by_id = {i.pk: i for i in order.items.all()}
+        so_far_ids = {line["item_id"] for line in task.slots["lines"]}
+        cleaned = _NOT_ITEM.sub(" ", text)
+        others = [
+            i
+            for i in items_mod.named_items(cleaned, list(by_id.values()))
+            if i.pk not in so_far_ids
+        ]
+        if others:
+            task.slots.pop("lines")
+            task.asking = None
+            ctx.text = cleaned
+            ctx.turn.intent = f"{task.name}:items"
+            if task.name == "return":
+                return_fill(ctx, task, order)
+            else:
+                swap_fill(ctx, task, order)
+            return True
+    if (
+        task.name == "return"
+        and order is not None
+        and task.slots.get("lines")
+        and ctx.ent.quantity
+        and not (ctx.ent.sizes or reason_chip(written) or refund_method_chip(written))
+        and reason_from(text) is None  # "one of them snapped" says why, not how many
+    ):
+        # "only one of them" while asked why: how many is corrected, the question stays open.
+        by_id = {i.pk: i for i in order.items.all()}
+        changed = items_mod.requantify(text, task.slots["lines"], by_id, left_to_return(order))
+        if changed and asking == "reason":
+            ctx.turn.intent = "return:quantity"
+            ctx.turn.say(
+                _("OK: %(items)s.")
+                % {
+                    "items": ", ".join(
+                        f"{line['quantity']} × {by_id[line['item_id']].product_name}"
+                        for line in task.slots["lines"]
+                    )
+                }
+            )
+            task.asking = None
+            return_fill(ctx, task, order)
+            return True
     if task.name == "return" and order is not None and return_kind_switch(ctx, task):
         ctx.turn.intent = "return:kind"
         return_fill(ctx, task, order)

@@ -45,6 +45,7 @@ class DialogueState:
     focus_order: str | None = None  # the order "it" means
     listed_orders: list[str] = field(default_factory=list)  # the orders last shown, in order
     asked_which: bool = False  # the last reply asked which of `listed_orders` was meant
+    asked_text: str | None = None  # the request that asked it, read again with the answer
     shown_products: list[int] = field(default_factory=list)  # the products last recommended
     last_query: str | None = None  # the last recommendation request, to narrow it
     task: Task | None = None

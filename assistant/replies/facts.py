@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from assistant.replies.turn import Turn, day, money
 from orders.models import (
@@ -86,8 +86,8 @@ def order_summary(turn: Turn, order: Order, *, prices: bool = True) -> None:
         _("It has %(items)s, total %(total)s.")
         % {"items": listing, "total": money(order.grand_total, order.currency)}
     )
-    if order.status == OrderStatus.CANCELLED and order.cancelled_at:
-        turn.say(_("It was cancelled on %(date)s.") % {"date": day(order.cancelled_at)})
+    if order.status == OrderStatus.CANCELLED:
+        cancellation(turn, order)
     elif order.status == OrderStatus.PENDING and is_paid(order):
         if order.payment_method:
             turn.say(
@@ -98,6 +98,56 @@ def order_summary(turn: Turn, order: Order, *, prices: bool = True) -> None:
             turn.say(_("It is paid and waiting to be processed; it hasn't shipped yet."))
     elif order.status == OrderStatus.PENDING:
         turn.say(_("We haven't received the payment for it yet."))
+
+
+# Cancellation reasons the shop itself writes (services.order_expire_unpaid) and the demo's,
+# so a Chinese reply reads them in Chinese; a reason a customer typed is quoted as written.
+KNOWN_CANCEL_REASONS = (
+    gettext_noop("Payment not completed within 48 hours"),
+    gettext_noop("I ordered by mistake"),
+    gettext_noop("Found a better price"),
+    gettext_noop("It will arrive too late"),
+)
+
+
+def cancellation(turn: Turn, order: Order) -> None:
+    """When a cancelled order was cancelled, the reason on record, and what happened to the
+    money: refunded (how much, to what, when) or never charged. "Why was it cancelled?" and
+    "did I get my money back?" are answered by the record, not by an article."""
+    if order.cancelled_at:
+        turn.say(_("It was cancelled on %(date)s.") % {"date": day(order.cancelled_at)})
+    reason = order.cancel_reason.strip().rstrip(".")
+    if reason:
+        turn.say(_("The reason on record: %(reason)s.") % {"reason": _(reason)})
+    payments = [p for p in order.payments.all() if p.status == PaymentStatus.SUCCEEDED]
+    refunds = [p for p in payments if p.kind == PaymentKind.REFUND]
+    charged = sum((p.amount for p in payments if p.kind == PaymentKind.CHARGE), Decimal("0"))
+    money_record(turn, order, charges=False)
+    if not charged:
+        turn.say(_("Nothing was charged for it."))
+    elif not refunds:
+        turn.say(
+            _("%(amount)s was charged for it; its refund is not on record yet.")
+            % {"amount": money(charged, order.currency)}
+        )
+
+
+def money_record(turn: Turn, order: Order, *, charges: bool = True) -> None:
+    """The order's payments as recorded: each amount charged and refunded, to what, when."""
+    for payment in order.payments.all():
+        if payment.status != PaymentStatus.SUCCEEDED:
+            continue
+        if payment.kind == PaymentKind.CHARGE and not charges:
+            continue
+        values = {
+            "amount": money(payment.amount, order.currency),
+            "method": payment.method.label if payment.method else _("your payment method"),
+            "date": day(payment.created_at),
+        }
+        if payment.kind == PaymentKind.CHARGE:
+            turn.say(_("%(amount)s was charged to %(method)s on %(date)s.") % values)
+        else:
+            turn.say(_("%(amount)s was refunded to %(method)s on %(date)s.") % values)
 
 
 def shipping_address(turn: Turn, order: Order) -> None:
@@ -204,6 +254,22 @@ def return_summary(turn: Turn, rma: ReturnRequest) -> None:
     else:
         said = _("Your return %(rma)s for order %(number)s is %(status)s (opened %(date)s).")
     turn.say(said % opened, keep=(rma.rma_number,))
+    lines = []
+    for line in rma.items.all():
+        item = line.order_item
+        values = {
+            "quantity": line.quantity,
+            "product": item.product_name,
+            "variant": f" ({item.variant_label})" if item.variant_label else "",
+        }
+        if line.exchange_variant is not None:
+            values["new"] = line.exchange_variant.label
+            # Translators: one line of an exchange: "1 × Runner (Black / 8) for White / 9".
+            lines.append(_("%(quantity)s × %(product)s%(variant)s for %(new)s") % values)
+        else:
+            lines.append(_("%(quantity)s × %(product)s%(variant)s") % values)
+    if lines:
+        turn.say(_("It covers %(items)s.") % {"items": comma_list(lines)})
     if rma.kind == "return" and rma.refund_amount:
         method = rma.get_refund_method_display().lower()
         amount = money(rma.refund_amount, rma.order.currency)

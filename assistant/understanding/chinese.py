@@ -163,8 +163,8 @@ def _numbers(text: str) -> str:
     def quantity(m: re.Match[str]) -> str:
         raw = m.group(1)
         n = int(raw) if raw.isdigit() else chinese_number(raw)
-        if n is None:
-            return m.group(0)
+        if not n:
+            return m.group(0)  # "零件" is parts, and no one asks for none of a thing
         if m.group(2) == "个" and _TIME_UNIT.match(m.string, m.end()):
             return f" {n} "  # "一个礼拜", "两个月": a length of time, not pieces
         unit = "pairs" if m.group(2) in ("双", "副") else "pieces"

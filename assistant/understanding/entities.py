@@ -183,6 +183,12 @@ _QUANTITY = [
     re.compile(r"(?<![\w.])(\d{1,3})\s*x\b(?![.,]?\d)", re.IGNORECASE),  # 2x, 2 x
     re.compile(r"\bx\s?(\d{1,3})\b(?![.,]?\d)", re.IGNORECASE),  # x2
     re.compile(rf"\b(?:qty|quantity)\s*(?:of\s*)?[:=]?\s*{_N}\b", re.IGNORECASE),
+    # "change the quantity to 1", "quantity should be 2", "only 1", "just one"
+    re.compile(rf"\b(?:qty|quantity)\s+(?:[a-z]+\s+){{0,2}}?(?:to|be|is)\s+{_N}\b", re.IGNORECASE),
+    re.compile(
+        rf"\b(?:only|just)\s+{_N}\b(?!\s*(?:[.,:]\d|{_UNITS}|%|more\b|question|thing|sec))",
+        re.IGNORECASE,
+    ),
     # 3 of them, two pieces, 4 more
     re.compile(
         rf"(?<![\w.$#-]){_N}\s+(?:of\s+(?:them|these|those|it|each|the)\b|pieces?\b|pcs\b|"
@@ -191,7 +197,8 @@ _QUANTITY = [
     ),
     # buy 2, I want three, add two; but "order 2 was late" names an order, not a quantity.
     re.compile(
-        rf"\b(?:buy|order|want|need|get|add|take|purchase|send|ship|return)\s+(?:me\s+)?{_N}"
+        rf"\b(?:buy|order|want|need|get|add|take|purchase|send|ship|return|refund|exchange|keep)"
+        rf"\s+(?:me\s+|back\s+|off\s+)?{_N}"
         rf"\b(?!\s*(?:[.,]\d|{_UNITS}|%))(?!\s+(?:{_VERBS})\b)",
         re.IGNORECASE,
     ),

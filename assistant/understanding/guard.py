@@ -155,7 +155,8 @@ def is_angry(text: str) -> bool:
 
 
 YES = re.compile(
-    r"^(y|ya|yes+|yeah|yep|yup|sure|ok(ay)?|k|confirm(ed)?|correct|right|go ahead|do it|"
+    r"^(y|ya|yes+|yeah|yea|yep|yup|sure|ok(ay)?|k|confirm(ed)?|correct|right|go ahead|do it|"
+    r"al+ ?right|aight|cool|great|perfect|fine|let'?s do it|let'?s go|please proceed|"
     r"please do|yes please|that'?s (right|correct|it)|sounds good|proceed|affirmative|absolutely|"
     r"definitely|of course|go for it|是|好|好的|确认)\b"
 )

@@ -46,3 +46,13 @@ def test_a_conversation_goes_on_by_its_id_and_a_yes_is_kept() -> None:
 def test_bad_arguments_get_a_clear_error(args: list[str], message: str, settings: Any) -> None:
     with pytest.raises(CommandError, match=message):
         _chat(*args)
+
+
+def test_the_notices_the_widget_shows_after_a_reply_are_printed() -> None:
+    out = _chat(
+        "--customer", "kenji.ito@example.net", "--say", "can I talk to a real person please"
+    )
+
+    # The desk posts the handoff notice after the assistant's reply: a trial by terminal sees
+    # what the customer sees (whether anyone is online, and what happens next).
+    assert "[notice]" in out and "member of our team" in out, out

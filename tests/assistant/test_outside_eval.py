@@ -125,6 +125,22 @@ def test_the_frozen_follow_up_conversations_hold(demo_shop: None, db: None, sett
     assert summary.task_success >= FOLLOW_UPS_FLOOR, failed
 
 
+def test_the_frozen_record_questions_hold(demo_shop: None, db: None, settings: Any) -> None:
+    """The frozen set on the customer's own records and on memory inside a flow
+    (tests/eval/record_questions.yaml, a fresh helper's, 19 of 33 before this work): why an
+    order was cancelled and where its money went, which card paid how much, whether a
+    replacement went out, corrections, a question while a confirmation waits, a person asked
+    for mid-flow, in English and Chinese. No change may happen without its yes."""
+    settings.BOT_LLM_MODE = "off"
+    scenarios = scenarios_load(EVAL / "record_questions.yaml")
+    assert len(scenarios) >= 30
+    summary = suite_run(scenarios)
+    failed = {r.name: r.failures[0] for r in summary.results if not r.passed}
+    print(f"record questions: {summary.passed}/{len(scenarios)}", failed)
+    assert summary.task_success >= RECORD_QUESTIONS_FLOOR, failed
+
+
+RECORD_QUESTIONS_FLOOR = 0.9  # measured 32 of 33
 FOLLOW_UPS_FLOOR = 0.9  # measured 39 of 39
 ZH_MESSAGES_FLOOR = 0.88  # measured 90.6% (docs/i18n.md)
 ZH_CONVERSATIONS_FLOOR = 0.9  # measured 24 of 24

@@ -21,7 +21,7 @@ from assistant.evaluation import QUIET_CHANNELS
 from assistant.flows.state import DialogueState
 from assistant.replies import pipeline as replies
 from chatbot import services
-from chatbot.models import Conversation
+from chatbot.models import Conversation, Message, MessageRole
 from orders.models import Customer
 
 
@@ -78,6 +78,11 @@ class Command(BaseCommand):
             elif kind == "products":
                 names = [item.get("name", "") for item in attachment.get("items") or []]
                 self.stdout.write("  [products] " + " | ".join(names))
+        # What the widget shows after the reply: the handoff notice, "nobody is online"…
+        for line in Message.objects.filter(
+            conversation=conversation, role=MessageRole.SYSTEM, seq__gt=reply.seq
+        ).order_by("seq"):
+            self.stdout.write(f"  [notice] {line.text}")
 
     def _conversation(self, options: dict[str, Any]) -> Conversation:
         if options["conversation"]:
