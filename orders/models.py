@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -204,6 +204,12 @@ class PaymentMethod(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def record_label(self) -> str:
+        """The method as the audit trail records it, whatever language is active."""
+        with translation.override("en"):
+            return self.label
 
     @property
     def label(self) -> str:

@@ -662,7 +662,7 @@ def _settle_difference(
             action=f"order.price_difference.{payment.kind}",
             field="payment",
             to_value=f"{payment.amount} {order.currency}",
-            note=payment.method.label if payment.method else "",
+            note=payment.method.record_label if payment.method else "",
             order=order,
         )
     return payment
@@ -862,7 +862,7 @@ def order_change_payment_method(
             f"The gift card balance ({method.gift_card_balance} {order.currency}) doesn't cover "
             f"the order total ({order.grand_total} {order.currency})."
         )
-    old = order.payment_method.label if order.payment_method else ""
+    old = order.payment_method.record_label if order.payment_method else ""
     paid = _net_paid(order)
     order.payment_method = method
     order.save(update_fields=["payment_method", "updated_at"])
@@ -876,7 +876,7 @@ def order_change_payment_method(
         action="order.change_payment_method",
         field="payment_method",
         from_value=old,
-        to_value=method.label,
+        to_value=method.record_label,
         note=f"{paid} {order.currency} moved" if paid > 0 else "",
         order=order,
     )

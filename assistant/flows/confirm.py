@@ -530,6 +530,7 @@ def answer_pending(ctx: Ctx) -> bool:
         state.task = None
         if action is None and not bare_no(ctx.text) and _asks_something_else(ctx, pending):
             # "never mind, I'd rather talk to a person": the no, and then the new request.
+            state.agenda = []
             ctx.turn.say(_("OK, I haven't changed anything."))
             return False
         ctx.turn.say(_("OK, I haven't changed anything. Anything else I can help with?"))
@@ -545,13 +546,13 @@ def answer_pending(ctx: Ctx) -> bool:
 
 _QUESTION = re.compile(
     r"\?|^\W*(how|what|when|where|which|who|why|is|are|do|does|did|can|could|will|would|"
-    r"should|if)\b",
+    r"should|if)\b|\b(how (long|much|many|soon)|when (will|do|does|would|is)|is there)\b",
     re.IGNORECASE,
 )
 # Intents that ask for something to be done, or for a person: never a side question.
 _REQUESTS = frozenset(
     ["cancel_order", "change_order", "place_order", "human_agent", "complaint", "greeting",
-     "thanks", "goodbye"]
+     "thanks", "goodbye", "order_status", "track_shipment"]
 )  # fmt: skip
 
 
@@ -564,6 +565,11 @@ def _side_question(ctx: Ctx, pending: Pending) -> bool:
     from assistant.understanding import intents as nlu_intents
 
     if not _QUESTION.search(ctx.text) or pending.expired():
+        return False
+    # "is it possible to return only 1 instead?", "can I get the black one?": a correction
+    # asked as a question changes the request; it is no side question.
+    ent = ctx.ent
+    if ent.quantity or ent.colours or ent.sizes or ent.products or _CORRECTION.search(ctx.text):
         return False
     if any(n.upper() != (pending.order or "").upper() for n in ctx.ent.order_numbers):
         return False
@@ -582,14 +588,9 @@ def _side_question(ctx: Ctx, pending: Pending) -> bool:
     return answer_from_help(ctx, fallback=False, prefer=re.compile(about, re.I) if about else None)
 
 
-_ACTION_TOPIC = {
-    "cancel": r"cancel",
-    "return": r"return",
-    "swap": r"chang",
-    "quantity": r"chang",
-    "address": r"address",
-    "payment": r"pay",
-}
+# Only where the action's word picks out its own passages: nearly every passage about returns
+# says "return", so a question during a return is left to the retrieval alone.
+_ACTION_TOPIC = {"cancel": r"cancel", "address": r"address"}
 
 
 def _asks_something_else(ctx: Ctx, pending: Pending) -> bool:

@@ -262,7 +262,7 @@ def resolve_order(
                 ctx.turn.say(_order_line(order))
             state.listed_orders = [o.number for o in found[:5]]
             state.asked_which = True
-            state.asked_text = ctx.text
+            state.asked_text = ctx.text[-400:]
             ctx.turn.chips(*[o.number for o in found[:5]])
             return None
     if OTHER.search(ctx.text) and state.listed_orders:
@@ -293,7 +293,7 @@ def resolve_order(
         ctx.turn.say(_order_line(order))
     state.listed_orders = [o.number for o in candidates[:5]]
     state.asked_which = True
-    state.asked_text = ctx.text
+    state.asked_text = ctx.text[-400:]
     ctx.turn.chips(*[o.number for o in candidates[:5]])
     return None
 
@@ -449,6 +449,7 @@ def answer_from_help(
             if p.score >= passages[0].score - 0.02 and re.search(r"\d", p.text)
         ]
         passages = close[:1] + [p for p in passages if p not in close[:1]]
+    pool = passages
     passages = passages[:2] if prefer is None else passages
     if not passages:
         if fallback:
@@ -461,12 +462,21 @@ def answer_from_help(
     best = passages[0]
     ctx.turn.tools.append("help_center")
     quoted = _quote(best.text)
+    if len(best.original) < 200 and _DEFERS.search(best.original):
+        # "Who pays depends on where it was delivered…": a lead that only says it depends is
+        # followed by the closest passage of the same article that says on what.
+        after = next((p for p in pool[1:] if p.article_slug == best.article_slug), None)
+        if after is not None:
+            quoted = f"{quoted} {_quote(after.text)}"
     # The model may reword the passage but not drop what the customer asked for: its figures.
     ctx.turn.say(quoted, keep=tuple(dict.fromkeys(re.findall(r"\$\d[\d,]*(?:\.\d\d)?", quoted))))
     ctx.turn.source(*(p.text for p in passages))
     ctx.turn.link(best.title, best.url)
     ctx.turn.llm_ok = True
     return True
+
+
+_DEFERS = re.compile(r"\b(depends?|varies|vary|differs?)\b", re.I)
 
 
 def _quote(text: str, limit: int = 420) -> str:
@@ -478,8 +488,8 @@ def _quote(text: str, limit: int = 420) -> str:
         (f"{line}：" if chinese.han_count(line[-2:]) else f"{line}:")
         if i < len(lines) - 1
         and not line.startswith("-")
-        and len(line.split()) <= 6
-        and line[-1] not in ".:!?。：！？"
+        and len(line.split()) <= 10
+        and line[-1] not in ".:!?。：！？;；"
         else line
         for i, line in enumerate(lines)
     ]
@@ -490,6 +500,7 @@ def _quote(text: str, limit: int = 420) -> str:
     text = re.sub(r"(?<=[^.:])\s+-\s+", "；" if chinese.han_count(text) else "; ", text)
     text = re.sub(r"\.\s+-\s+", ". ", text)
     text = re.sub(r"([；。：])[；;]+", r"\1", text)  # a Chinese list item that ended in 。 or ；
+    text = re.sub(r";\s*;", ";", text)  # an English list item that ended in ";"
     if text and text[-1] not in ".!?。！？":
         text += "。" if chinese.han_count(text[-3:]) else "."
     if len(text) <= limit:

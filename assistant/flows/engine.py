@@ -483,7 +483,7 @@ def _one_task(
             ))  # fmt: skip
             if goes_on:
                 out_pieces[-1] = f"{before} {piece}"
-                if previous.label not in _TASKS:
+                if previous.label not in _TASKS and not _fragment(ctx, piece, previous.label):
                     out_predictions[-1] = prediction
                 continue
         out_pieces.append(piece)
@@ -496,6 +496,10 @@ _FRAGMENT_FILLER = re.compile(
     r"this|were|the|money|please|pls)\b",
     re.IGNORECASE,
 )
+_ABOUT_BEFORE = frozenset(
+    ["charged", "charge", "paid", "pay", "cost", "costs", "did", "do", "you", "i", "in", "for",
+     "take", "takes", "refund", "refunded", "back"]
+)  # fmt: skip
 _FRAGMENT_QUESTION = re.compile(
     r"\b(how (much|many|long)|when|which one|what time|what date)\b", re.I
 )
@@ -508,11 +512,13 @@ def _fragment(ctx: Ctx, piece: str, previous: str) -> bool:
         piece
     ):
         return False
-    words = re.findall(r"[^\W\d_]+", _FRAGMENT_FILLER.sub(" ", piece))
-    found = entities(piece, ctx.customer)
-    # (a near match is no product: "charged how much" is not about a charger)
-    named = [p for p in found.products if p.score >= 0.6]
-    return len(words) <= 3 and not (found.order_numbers or named)
+    # What is left once the question words and filler are gone must be about the piece before
+    # ("charged", "paid"): "how much is shipping?" or "when does it arrive?" ask their own.
+    rest = _FRAGMENT_QUESTION.sub(" ", _FRAGMENT_FILLER.sub(" ", piece))
+    words = re.findall(r"[^\W\d_]+", rest.lower())
+    if any(w not in _ABOUT_BEFORE for w in words):
+        return False
+    return not entities(piece, ctx.customer).order_numbers
 
 
 def _payment_change(ctx: Ctx, text: str) -> bool:

@@ -171,6 +171,9 @@ def requantify(
     stated = extract(text).quantity
     if stated is None or not lines:
         return False
+    in_lines = {line["item_id"] for line in lines}
+    if any(i.pk not in in_lines for i in named_items(text, list(items.values()))):
+        return False  # "no, it's the runners, just 1": another item, not how many of this one
     named = named_items(
         text, [items[line["item_id"]] for line in lines if line["item_id"] in items]
     )
@@ -239,8 +242,10 @@ def names_value(text: str, value: str) -> bool:
     return _names_value(_fold(text), _fold(value))
 
 
+# Up to three words after the "not", up to a comma or a word that starts another phrase.
 _NOT_OPTION = re.compile(
-    r"\b(?:not|rather than|instead of)\s+(?:the\s+|a\s+|an\s+|in\s+)?(?:size\s+)?[\w/.-]+",
+    r"\b(?:not|rather than|instead of)\s+(?:the\s+|a\s+|an\s+|in\s+)?(?:size\s+)?[\w/.-]+"
+    r"(?:\s+(?!(?:but|and|or|for|to|in|please|pls|thanks|one|ones)\b)[\w/.-]+){0,2}",
     re.IGNORECASE,
 )
 

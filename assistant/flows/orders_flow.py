@@ -87,6 +87,8 @@ def order_status(ctx: Ctx) -> None:
         answer_from_help(ctx, query=DISPATCH_QUERY, fallback=False)
     if found.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         facts.tracking(ctx.turn, found, after_summary=True)
+        if found.status == OrderStatus.SHIPPED:
+            late_parcel_help(ctx)
     if found.status in (OrderStatus.RETURN_REQUESTED, OrderStatus.RETURNED):
         # "How's SD-… doing?" of a returned order: the return and its refund are the news.
         ctx.turn.tools.append("return_status")
@@ -198,6 +200,18 @@ _WHEN_SHIPS = re.compile(
     r"leave|arrive|get here|deliver|come)\w*",
     re.I,
 )
+# "still hasn't arrived", "it's late", "never came": a parcel on its way or lost, not a return.
+NOT_ARRIVED = re.compile(
+    r"\b(late|overdue|delayed|missing|lost|never (arrived|came|got)|not (arrived|received)|"
+    r"(didn'?t|hasn'?t|haven'?t|still not|not yet|still haven'?t|still hasn'?t) "
+    r"(arrive|arrived|come|came|get|got|received?|shown up|turned up))\b",
+    re.IGNORECASE,
+)
+# What the help center is asked when a customer says a parcel is late or lost.
+LATE_QUERY = (
+    "what you do when a parcel is late or lost: trace with the carrier, replacement or refund"
+)
+_LATE_TOPIC = re.compile(r"\b(late|lost|missing|trace)\b", re.I)
 # What the help center is asked when a customer wants to know when an unshipped order leaves.
 DISPATCH_QUERY = "how long until my order ships after I pay: packing and dispatch time"
 
@@ -230,14 +244,21 @@ def track(ctx: Ctx) -> None:
             offer_orders(ctx, customer, None)
         return
     facts.tracking(ctx.turn, order)
-    if "late_parcel" in ctx.turn.tools or re.search(
-        r"\b(missing|lost|never (arrived|came|got)|not (arrived|received)|didn'?t (arrive|get))\b",
-        ctx.text,
-        re.IGNORECASE,
-    ):
-        help_link(ctx, "late-or-missing-parcels")
-        ctx.turn.chips(_("Talk to a human"))
+    late_parcel_help(ctx)
     ctx.turn.llm_ok = True
+
+
+def late_parcel_help(ctx: Ctx) -> None:
+    """A parcel running late, or a customer saying it hasn't come: what the shop does about it,
+    from its help center (a trace, then a replacement or a refund, whatever its own article
+    says) when they say so, the article's link, and a person on offer."""
+    asks_late = NOT_ARRIVED.search(ctx.text)
+    if "late_parcel" not in ctx.turn.tools and not asks_late:
+        return
+    if asks_late:
+        answer_from_help(ctx, fallback=False, query=LATE_QUERY, prefer=_LATE_TOPIC)
+    help_link(ctx, "late-or-missing-parcels")
+    ctx.turn.chips(_("Talk to a human"))
 
 
 # --- cancel ------------------------------------------------------------------------------------
@@ -805,20 +826,29 @@ def payment_methods_named(text: str, methods: list[Any]) -> list[Any]:
     """The saved payment methods a message names: a chip's exact label first ("Gift card ending
     7919" also contains "card"), else a last-4, a kind ("gift card", "paypal") or a card brand."""
     folded = text.lower()
-    exact = [m for m in methods if m.label.lower() == folded]
+    # A chip pressed in either language ("Visa ending 9777", "Visa 尾号 9777").
+    exact = [
+        m
+        for m in methods
+        if folded in (m.label.lower(), getattr(m, "record_label", m.label).lower())
+    ]
     if exact:
         return exact
+    # Its last four digits name one method, whatever words are around them.
+    by_digits = [
+        m
+        for m in methods
+        if (last4 := getattr(m, "card_last4", "") or getattr(m, "gift_card_last4", ""))
+        and re.search(rf"(?<![\d-]){re.escape(last4)}(?!\d)", folded)
+    ]
+    if by_digits:
+        return by_digits
     # Longest kind first: "gift card" must not also pick the Visa "card", also when the
     # customer has no gift card (then it names nothing they have).
     for kind in sorted(PaymentMethodKind.values, key=len, reverse=True):
         if re.search(rf"\b{kind.replace('_', ' ?')}s?\b", folded):
             return [m for m in methods if m.kind == kind]
-    return [
-        m
-        for m in methods
-        if (m.card_last4 and m.card_last4 in folded)
-        or (m.card_brand and m.card_brand.lower() in folded)
-    ]
+    return [m for m in methods if getattr(m, "card_brand", "") and m.card_brand.lower() in folded]
 
 
 def ask_payment(ctx: Ctx, task: Task, customer: Customer) -> None:
@@ -1325,21 +1355,26 @@ def return_kind_switch(ctx: Ctx, task: Task) -> bool:
 _REFUND_STATUS = re.compile(
     r"\b(refund|return)\b.{0,30}\b(status|yet|where|when|update|arrived|received|processed|"
     r"stage|step|progress|going)\b|"
-    # "did the replacement from my exchange ever ship?", "has my exchange gone out yet?"
-    r"\b(exchange|replacement)\b.{0,40}\b(status|yet|ever|update|ship(ped)?|sent|arrived?|"
-    r"go(ne)? out|went out|received)\b|"
-    r"\b(did|has|have|was|were)\b.{0,30}\b(exchange|replacement)\b.{0,30}\b(ship|sent|go|come|arrive)|"
+    # "did the replacement from my exchange ever ship?", "has my exchange gone out yet?": asked
+    # as a question; "I want to exchange the shoes I received" is a new request.
+    r"\b(exchange|replacement)\b.{0,40}\b(status|yet|ever|update)\b|"
+    r"\b(did|has|have|was|were|is)\s+(my|the|your|it|they|that)\b.{0,30}\b(exchange|replacement)"
+    r"\b.{0,30}\b(ship|sent|go|gone|come|arrive)|"
     r"\b(where|when|status)\b.{0,30}\b(refund|my return|money)\b|\bget my money\b",
     re.IGNORECASE,
 )
 _MONEY_BACK = re.compile(
     r"\b(money|refund\w*)\b.{0,20}\b(back|refunded|returns?|returned|paid|come|came|go|went|"
     r"credited|show(ed)? up)\b|"
+    r"\b(money|refund\w*)\b.{0,40}\b(come|came|go|went|gone) through\b|"
     r"\b(got|get|received?|see)\b.{0,25}\b(money|refund)\b",
     re.IGNORECASE,
 )
+# A question, not a request: "did the money come back?", "has it been paid yet", "到账了没有"
+# ("… credited no"); "I have to return these, I want my money back" is a request.
 _ASKING = re.compile(
-    r"\?|\b(yet|did|has|have|was|were|when|where|status|no)\s*\??$|\b(yet|did|has|have|was|were)\b",
+    r"\?|\b(yet|when|where|status)\b|\b(no|yet)\s*$|"
+    r"\b(did|has|have|was|were)\s+(i|you|my|it|the|they|we|that|this)\b",
     re.I,
 )
 
@@ -1369,14 +1404,43 @@ def refund_method_chip(text: str) -> str | None:
 _RETURN_POLICY = re.compile(
     r"\b(return|refund)s?\s+(policy|window|period)\b|\bhow (long|many days)\b", re.I
 )
+# "who pays for return postage?", "is there a restocking fee?", "do returns cost anything?": a
+# question about how returns work, asked in general (no order, no item of theirs named).
+_HOW_RETURNS_WORK = re.compile(
+    r"^\W*(who|what|how|is there|are there|do you|does|do returns|which)\b|"
+    r"\b(postage|label|fee|fees|cost|costs|free|policy|charge for|pay for)\b",
+    re.I,
+)
+
+
+def _asks_how_returns_work(ctx: Ctx) -> bool:
+    if ctx.ent.order_numbers or not _HOW_RETURNS_WORK.search(ctx.text) or "?" not in ctx.text:
+        return False
+    if asks_refund_status(ctx.text) or re.search(
+        r"\bmy (return|refund|exchange|rma)s?\b", ctx.text, re.I
+    ):
+        return False  # "what's the status of my return?" is about their own
+    if ctx.customer is None:
+        return True
+    orders = selectors.orders_for_bot(customer=ctx.customer, limit=10)
+    return not any(items_mod.named_items(ctx.text, list(o.items.all())) for o in orders)
 
 
 def returns(ctx: Ctx, *, exchange: bool = False) -> None:
     if (
-        _RETURN_POLICY.search(ctx.text)
-        and not ctx.ent.order_numbers
-        and answer_from_help(ctx, fallback=False, prefer=re.compile(r"return", re.I))
+        NOT_ARRIVED.search(ctx.text)
+        and not re.search(r"\b(refund\w*|money|return(ed)? (it|them|the))\b", ctx.text, re.I)
+        and not reason_from(ctx.text)
     ):
+        # Nothing that hasn't arrived can be sent back: where it is, and what the shop does
+        # about a late parcel.
+        ctx.turn.intent = "track_shipment"
+        track(ctx)
+        return
+    if (
+        (_RETURN_POLICY.search(ctx.text) and not ctx.ent.order_numbers)
+        or _asks_how_returns_work(ctx)
+    ) and answer_from_help(ctx, fallback=False, prefer=re.compile(r"return", re.I)):
         return  # a question about the policy, answered for anyone, not a return to start
     customer = need_customer(ctx)
     if customer is None:

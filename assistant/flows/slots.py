@@ -72,6 +72,12 @@ _CORRECTING = re.compile(
     re.IGNORECASE,
 )
 # "not the throw blanket", "not those sandals": up to four words after the "not".
+# "I meant the runners", "it's the chairs": the item named is instead of the one chosen.
+_MEANT = re.compile(
+    r"\b(i meant|meant the|it'?s (actually )?the|it is the|wrong (one|item)|other one)\b", re.I
+)
+# "I'd also like to return the runners", "the runners too": more items, not other ones.
+_ADDING = re.compile(r"\b(also|too|as well|plus|and the)\b", re.I)
 _NOT_ITEM = re.compile(
     r"\bnot\s+(?:the\s+|my\s+|those\s+|that\s+|these\s+)?(?:[\w'-]+(?:\s+|(?=[,.;!?]|$))){1,4}",
     re.IGNORECASE,
@@ -174,6 +180,8 @@ def fill_task(ctx: Ctx) -> bool:
         and order is not None
         and task.slots.get("lines")
         and _CORRECTING.search(text)
+        and (_NOT_ITEM.search(text) or _MEANT.search(text))
+        and not _ADDING.search(text)
     ):
         # "not the sandals, sorry, it's the runners": other items of the order than the ones
         # chosen, named as a correction, are the items; the rest of the request stays.

@@ -107,18 +107,36 @@ KNOWN_CANCEL_REASONS = (
     gettext_noop("I ordered by mistake"),
     gettext_noop("Found a better price"),
     gettext_noop("It will arrive too late"),
+    # the reasons the chat's chips store (in lower case) and the assistant's defaults
+    gettext_noop("No longer needed"),
+    gettext_noop("Ordered by mistake"),
+    gettext_noop("Found it cheaper elsewhere"),
+    gettext_noop("It takes too long"),
+    gettext_noop("Changed my mind"),
+    gettext_noop("Other reason"),
+    gettext_noop("Customer request"),
+    gettext_noop("Not given"),
 )
+_KNOWN_REASON = {reason.lower(): reason for reason in KNOWN_CANCEL_REASONS}
 
 
 def cancellation(turn: Turn, order: Order) -> None:
     """When a cancelled order was cancelled, the reason on record, and what happened to the
     money: refunded (how much, to what, when) or never charged. "Why was it cancelled?" and
     "did I get my money back?" are answered by the record, not by an article."""
+    said = f"cancellation:{order.number}"
+    if said in turn.tools:
+        return  # "why was it cancelled? and did I get my money back?": said once
+    turn.tools.append(said)
     if order.cancelled_at:
         turn.say(_("It was cancelled on %(date)s.") % {"date": day(order.cancelled_at)})
     reason = order.cancel_reason.strip().rstrip(".")
     if reason:
-        turn.say(_("The reason on record: %(reason)s.") % {"reason": _(reason)})
+        known = _KNOWN_REASON.get(reason.lower())
+        # A reason the shop or the chat's chips wrote reads in the reply's language; one a
+        # customer typed is quoted as written.
+        shown = _(known) if known else reason
+        turn.say(_("The reason on record: %(reason)s.") % {"reason": shown})
     payments = [p for p in order.payments.all() if p.status == PaymentStatus.SUCCEEDED]
     refunds = [p for p in payments if p.kind == PaymentKind.REFUND]
     charged = sum((p.amount for p in payments if p.kind == PaymentKind.CHARGE), Decimal("0"))

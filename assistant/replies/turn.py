@@ -85,12 +85,8 @@ class Turn:
     def text(self) -> str:
         # Chinese sentences follow each other without a space ("已发货。跟踪号…").
         text = ""
-        said: set[str] = set()
         for part in (p.strip() for p in self.parts):
-            # Two requests in one message can lead to the same fact ("why was it cancelled?
-            # did I get my money back?"): a sentence is said once.
-            if part and (part not in said or len(part) < 12):
-                said.add(part)
+            if part:
                 joined = text and not text.endswith(_CJK_END)
                 text = f"{text} {part}" if joined else text + part
         return text

@@ -197,7 +197,7 @@ _QUANTITY = [
     ),
     # buy 2, I want three, add two; but "order 2 was late" names an order, not a quantity.
     re.compile(
-        rf"\b(?:buy|order|want|need|get|add|take|purchase|send|ship|return|refund|exchange|keep)"
+        rf"\b(?:buy|order|want|need|get|add|take|purchase|send|ship|return|refund|exchange)"
         rf"\s+(?:me\s+|back\s+|off\s+)?{_N}"
         rf"\b(?!\s*(?:[.,]\d|{_UNITS}|%))(?!\s+(?:{_VERBS})\b)",
         re.IGNORECASE,

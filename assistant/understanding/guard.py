@@ -166,10 +166,20 @@ NO = re.compile(
 )
 
 
+# After a yes word, what makes it no plain yes: a but, a limit, a pause or a question ("fine,
+# but only 1", "cool, never mind", "ok, how long do refunds take?", "好的，不过只要一个").
+_YES_BUT = re.compile(
+    r"\?|\b(but|(only|just) (\d+|one|two|three|a|an|the|half|some)|never ?mind|forget it|wait|"
+    r"hold on|hang on|don'?t|do not|stop|cancel that|instead|rather)\b|"
+    r"\b(not|no)\b(?! (problem|worries|rush|doubt))|[不别只但？]"
+)
+
+
 def yes_or_no(text: str) -> str | None:
     folded = fold(text).strip(" .!,")
     if NO.search(folded):
         return "no"
-    if YES.search(folded):
-        return "yes"
+    found = YES.search(folded)
+    if found:
+        return None if _YES_BUT.search(folded[found.end() :]) else "yes"
     return None

@@ -87,6 +87,7 @@ def test_a_card_reads_in_the_reply_language(alice: Customer) -> None:
     assert method is not None
     with translation.override("zh-hans"):
         assert "尾号" in method.label and "ending" not in method.label
+        assert "ending" in method.record_label  # the audit trail stays in one language
     assert "ending" in method.label
 
 
@@ -242,3 +243,122 @@ def test_a_chinese_reply_links_the_chinese_article(help_center: None) -> None:
     assert english is not None and chinese is not None
     assert english[0] == "Refunds and how long they take"
     assert chinese[1] == "refunds-and-timing-zh" and "退款" in chinese[0]
+
+
+# --- what must not be read too broadly --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("alright, do it", "yes"),
+        ("cool, go ahead", "yes"),
+        ("yes, no problem", "yes"),
+        ("fine, but only 1", None),  # a correction, not a yes
+        ("ok, how long do refunds take?", None),  # a question first
+        ("cool, never mind then", None),
+        ("好的，不过只要一个", None),
+    ],
+)
+def test_a_yes_is_only_a_yes_when_nothing_takes_it_back(text: str, answer: str | None) -> None:
+    from assistant.understanding import chinese, guard
+
+    assert guard.yes_or_no(chinese.reading(text)) == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("did the money for the trousers I sent back come through?", True),
+        ("has the replacement from my exchange gone out yet?", True),
+        ("退货的钱到账了没有", True),
+        ("I need a replacement, it arrived broken", False),
+        ("I want to exchange the shoes I received for a bigger size", False),
+        ("I have to return these shoes, I want my money back", False),
+    ],
+)
+def test_a_question_about_a_refund_is_told_from_a_request_for_one(text: str, status: bool) -> None:
+    from assistant.flows.orders_flow import asks_refund_status
+    from assistant.understanding import chinese
+
+    assert asks_refund_status(chinese.reading(text)) is status
+
+
+def test_a_count_with_another_item_is_no_count_of_this_one() -> None:
+    chair = type(
+        "Item", (), {"pk": 1, "quantity": 2, "product_name": "Camp Chair", "variant_label": ""}
+    )()
+    lamp = type(
+        "Item", (), {"pk": 2, "quantity": 1, "product_name": "Desk Lamp", "variant_label": ""}
+    )()
+    lines = [{"item_id": 1, "quantity": 2}]
+
+    assert (
+        items.requantify("no, it's the desk lamp, just 1", lines, {1: chair, 2: lamp}, {1: 2})
+        is False
+    )
+    assert lines[0]["quantity"] == 2
+
+
+@pytest.mark.django_db
+def test_a_question_of_its_own_after_a_request_is_answered_on_its_own(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
+    from types import SimpleNamespace
+
+    from assistant.flows.engine import _fragment
+
+    ctx: Any = SimpleNamespace(customer=alice)
+    assert _fragment(ctx, "and how much?", "payment_issue")
+    assert _fragment(ctx, "charged how much", "payment_issue")
+    assert not _fragment(ctx, "How much is shipping?", "return_refund")
+    assert not _fragment(ctx, "When does it arrive?", "return_refund")
+
+
+@pytest.mark.django_db
+def test_a_reason_the_chat_stored_reads_in_chinese(
+    alice: Customer, order_in_status: OrderMaker
+) -> None:
+    order = _cancelled(order_in_status(alice, OrderStatus.PROCESSING), "ordered by mistake")
+    typed = _cancelled(order_in_status(alice, OrderStatus.PROCESSING), "Yes")
+    turn, quoted = Turn(), Turn()
+
+    with translation.override("zh-hans"):
+        facts.cancellation(turn, order)
+        facts.cancellation(turn, order)  # a second request about it says nothing again
+        facts.cancellation(quoted, typed)
+
+    assert "误下单" in turn.text and "ordered by mistake" not in turn.text, turn.text
+    assert turn.text.count("记录的原因") == 1
+    assert "Yes" in quoted.text  # typed by a customer: quoted as written
+
+
+# --- parcels that haven't come, and questions about how returns work --------------------------
+
+
+@pytest.mark.django_db
+def test_a_parcel_that_hasnt_come_gets_what_the_shop_does_about_it(
+    alice: Customer, order_in_status: OrderMaker, help_center: None
+) -> None:
+    order = order_in_status(alice, OrderStatus.SHIPPED)
+
+    # Asked as a return: nothing on its way can be sent back, so it is answered as tracking.
+    reply = say(chat(alice), "I want my tees returned, they still haven't arrived")
+
+    assert order.number in reply.text and "1ZTEST" in reply.text, reply.text
+    assert "trace" in reply.text, reply.text  # the help center's remedy, quoted
+    assert "can't return" not in reply.text
+    assert not ReturnRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_question_about_how_returns_work_starts_no_return(
+    alice: Customer, order_in_status: OrderMaker, help_center: None
+) -> None:
+    order_in_status(alice, OrderStatus.DELIVERED)
+    conversation = chat(alice)
+
+    reply = say(conversation, "who pays for the postage when I send something back?")
+
+    assert state(conversation).task is None, reply.text
+    assert "help_center" in reply.metadata["tools"], reply.metadata
