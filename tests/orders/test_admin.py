@@ -214,3 +214,36 @@ def test_agents_without_permission_cannot_use_the_console(client: Client, sam: U
     response = client.get(reverse("admin:orders_order_changelist"))
 
     assert response.status_code == 403
+
+
+CUSTOMER_DATA = ["customer", "order", "shipment", "payment", "returnrequest", "auditevent"]
+
+
+@pytest.mark.parametrize("model", CUSTOMER_DATA)
+@pytest.mark.parametrize(("username", "allowed"), [("sam", False), ("sue", True), ("admin", True)])
+def test_customer_data_in_the_console_is_for_supervisors_and_admins(
+    demo_shop: None, db: None, model: str, username: str, allowed: bool
+) -> None:
+    """Agents see customers only through the desk, scoped to their chats: the seeded roles keep
+    them out of the console's customer data (lists and pages), supervisors and admins in."""
+    from django.apps import apps
+
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    listing = client.get(reverse(f"admin:orders_{model}_changelist"))
+    assert listing.status_code == (200 if allowed else 403), (username, model)
+    row = apps.get_model("orders", model).objects.order_by("pk").first()
+    assert row is not None
+    page = client.get(reverse(f"admin:orders_{model}_change", args=[row.pk]))
+    assert page.status_code == (200 if allowed else 403), (username, model)
+    assert user.has_perm(f"orders.view_{model}") is allowed
+
+
+def test_agents_may_read_the_catalog_and_help_center_in_the_console(
+    demo_shop: None, db: None
+) -> None:
+    client = Client()
+    client.force_login(User.objects.get(username="sam"))
+    assert client.get(reverse("admin:orders_product_changelist")).status_code == 200
+    assert client.get(reverse("admin:orders_helparticle_changelist")).status_code == 200
