@@ -171,6 +171,18 @@ def identity_request() -> str:
 ONE_AT_A_TIME = gettext_noop("I'll take those one at a time.")
 
 
+def names_owned(ctx: Ctx, text: str) -> bool:
+    """Whether the text names an item of one of the customer's orders."""
+    from assistant.flows import items as items_mod
+
+    if ctx.customer is None:
+        return False
+    return any(
+        items_mod.named_items(text, list(order.items.all()))
+        for order in selectors.orders_for_bot(customer=ctx.customer, limit=10)
+    )
+
+
 def need_customer(ctx: Ctx) -> Customer | None:
     """The verified customer; otherwise asks the guest to verify, remembering the request."""
     if ctx.customer is not None:

@@ -41,6 +41,7 @@ from assistant.flows.context import (
     entities,
     handoff,
     help_is_sure,
+    names_owned,
     order_facts,
     refers_to_order,
 )
@@ -467,7 +468,8 @@ def _one_task(
                     flags=re.I,
                 ),
             )
-            goes_on = bare_number or _fragment(ctx, piece, previous.label) or (same_order and (
+            fragment = _fragment(ctx, piece, previous.label)
+            goes_on = bare_number or fragment or (same_order and (
                 (previous.label in _TASKS
                     and (label in (previous.label, *shopping, "change_order", "payment_issue",
                                    "complaint", "small_talk")
@@ -476,14 +478,14 @@ def _one_task(
                 or (previous.label in ("order_status", "track_shipment", "payment_issue")
                     and label in _TASKS and not own and not _OTHER_ORDER.search(piece)
                     and (bool(_PRONOUN.search(piece)) or bool(earlier)))
-                or (previous.label in shopping and label in _TASKS and _names_owned(ctx, before))
+                or (previous.label in shopping and label in _TASKS and names_owned(ctx, before))
                 or (previous.label in shopping and label in shopping and not own
                     and bool(_PRONOUN.search(piece))
                     and not entities(piece, ctx.customer).products)
             ))  # fmt: skip
             if goes_on:
                 out_pieces[-1] = f"{before} {piece}"
-                if previous.label not in _TASKS and not _fragment(ctx, piece, previous.label):
+                if previous.label not in _TASKS and not fragment:
                     out_predictions[-1] = prediction
                 continue
         out_pieces.append(piece)
@@ -581,18 +583,6 @@ def _order_fact_question(ctx: Ctx) -> bool:
         reply_facts.shipping_address(ctx.turn, order)
     ctx.state.focus_order = order.number
     return True
-
-
-def _names_owned(ctx: Ctx, text: str) -> bool:
-    """Whether the text names an item of one of the customer's orders."""
-    from assistant.flows import items as items_mod
-
-    if ctx.customer is None:
-        return False
-    return any(
-        items_mod.named_items(text, list(order.items.all()))
-        for order in selectors.orders_for_bot(customer=ctx.customer, limit=10)
-    )
 
 
 # "Refund the difference to my Visa", "put the extra on my gift card": the money of the task.

@@ -19,6 +19,7 @@ from assistant.flows.context import (
     Ctx,
     answer_from_help,
     help_link,
+    names_owned,
     need_customer,
     offer_orders,
     order_facts,
@@ -264,14 +265,7 @@ def late_parcel_help(ctx: Ctx) -> None:
 # --- cancel ------------------------------------------------------------------------------------
 
 # The chips, in English (the stored reason); shown with _() where they are offered.
-CANCEL_REASONS = (
-    gettext_noop("No longer needed"),
-    gettext_noop("Ordered by mistake"),
-    gettext_noop("Found it cheaper elsewhere"),
-    gettext_noop("It takes too long"),
-    gettext_noop("Changed my mind"),
-    gettext_noop("Other reason"),
-)
+CANCEL_REASONS = facts.CANCEL_REASONS
 _BECAUSE = re.compile(r"\b(?:because|as|since|cause|cuz|reason:?)\s+(.{3,200})", re.IGNORECASE)
 # "cancel SD-100002, I ordered the wrong size": a clause after the request is the reason.
 _TRAILING_REASON = re.compile(
@@ -1420,10 +1414,7 @@ def _asks_how_returns_work(ctx: Ctx) -> bool:
         r"\bmy (return|refund|exchange|rma)s?\b", ctx.text, re.I
     ):
         return False  # "what's the status of my return?" is about their own
-    if ctx.customer is None:
-        return True
-    orders = selectors.orders_for_bot(customer=ctx.customer, limit=10)
-    return not any(items_mod.named_items(ctx.text, list(o.items.all())) for o in orders)
+    return not names_owned(ctx, ctx.text)
 
 
 def returns(ctx: Ctx, *, exchange: bool = False) -> None:

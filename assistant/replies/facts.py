@@ -100,22 +100,27 @@ def order_summary(turn: Turn, order: Order, *, prices: bool = True) -> None:
         turn.say(_("We haven't received the payment for it yet."))
 
 
-# Cancellation reasons the shop itself writes (services.order_expire_unpaid) and the demo's,
-# so a Chinese reply reads them in Chinese; a reason a customer typed is quoted as written.
-KNOWN_CANCEL_REASONS = (
-    gettext_noop("Payment not completed within 48 hours"),
-    gettext_noop("I ordered by mistake"),
-    gettext_noop("Found a better price"),
-    gettext_noop("It will arrive too late"),
-    # the reasons the chat's chips store (in lower case) and the assistant's defaults
+# The cancellation chips of the chat, in English (the reason stored, in lower case); shown
+# with _() where they are offered (`orders_flow.CANCEL_REASONS`).
+CANCEL_REASONS = (
     gettext_noop("No longer needed"),
     gettext_noop("Ordered by mistake"),
     gettext_noop("Found it cheaper elsewhere"),
     gettext_noop("It takes too long"),
     gettext_noop("Changed my mind"),
     gettext_noop("Other reason"),
+)
+# Every cancellation reason the platform writes: the chips, the assistant's defaults, the shop's
+# own (services.order_expire_unpaid) and the demo's, so a Chinese reply reads them in Chinese; a
+# reason a customer typed is quoted as written.
+KNOWN_CANCEL_REASONS = (
+    *CANCEL_REASONS,
     gettext_noop("Customer request"),
     gettext_noop("Not given"),
+    gettext_noop("Payment not completed within 48 hours"),
+    gettext_noop("I ordered by mistake"),
+    gettext_noop("Found a better price"),
+    gettext_noop("It will arrive too late"),
 )
 _KNOWN_REASON = {reason.lower(): reason for reason in KNOWN_CANCEL_REASONS}
 
